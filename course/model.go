@@ -1,0 +1,160 @@
+// Package course is the model of a course and its loader.
+//
+// A course is a folder holding course.yaml, one Markdown file per module and
+// the assets those files reference. Load reads and validates the whole folder
+// into a Course: strict YAML (unknown keys and wrong types are errors), Markdown
+// with YAML front matter, the course's own blocks (questions, reflections, the
+// action plan, callouts) parsed by goldmark extensions, and assets resolved
+// only inside the course folder. Every problem is reported at once, each with
+// the file, line and column the author must fix. The package renders each page
+// to an HTML fragment; it knows nothing of players or package formats.
+package course
+
+import (
+	"html/template"
+	"time"
+)
+
+// Course is a validated course, ready to be packaged.
+type Course struct {
+	// Dir is the course folder on disk.
+	Dir string
+	// ID is the course's IRI. Every package identifier is derived from it, so
+	// a new version of the course keeps the identifiers of the old one.
+	ID          string
+	Title       string
+	Description string
+	// Language is a BCP 47 tag such as "en-GB" or "cy".
+	Language string
+	Version  string
+	Publisher string
+	Authors   []string
+	Keywords  []string
+	Licence   string
+	// Duration is the typical learning time of the whole course.
+	Duration time.Duration
+	// Completion is the default completion rule of the modules.
+	Completion Completion
+	// MasteryScore is the default pass mark in percent (0 to 100); nil when
+	// no pass mark applies.
+	MasteryScore *int
+	Theme        Theme
+	Modules      []*Module
+	// Assets are the files the course references, sorted by Path, each once.
+	Assets []*Asset
+}
+
+// Completion names what a learner must do to complete a module.
+type Completion string
+
+// The completion rules an author can choose.
+const (
+	// CompletionPages: every page of the module has been viewed.
+	CompletionPages Completion = "pages"
+	// CompletionPassed: the module's knowledge check has been passed.
+	CompletionPassed Completion = "passed"
+	// CompletionPagesAndPassed: both of the above.
+	CompletionPagesAndPassed Completion = "pages-and-passed"
+)
+
+// Theme is the look of the player.
+type Theme struct {
+	// Logo is the path of the logo asset inside the course folder, or "".
+	Logo *Asset
+	// Colours maps a colour name (primary, accent, background, text) to a CSS
+	// colour such as "#1d4f91".
+	Colours map[string]string
+}
+
+// Module is one module of a course: one SCO or AU in a package.
+type Module struct {
+	// ID is unique within the course: a lowercase letter, then lowercase
+	// letters, digits and hyphens.
+	ID string
+	// Source is the module's Markdown file, relative to the course folder,
+	// with forward slashes.
+	Source     string
+	Title      string
+	Duration   time.Duration
+	Objectives []string
+	// Completion is the module's rule (the course default when the front
+	// matter names none).
+	Completion Completion
+	// MasteryScore is the module's pass mark in percent, or nil.
+	MasteryScore *int
+	Pages        []*Page
+	// Questions lists the module's knowledge-check questions in page order.
+	Questions []*Question
+	// Reflections lists the module's reflection prompts in page order.
+	Reflections []*Reflection
+	// ActionPlan is true when a page of the module holds the action plan.
+	ActionPlan bool
+}
+
+// Page is one page of a module: the content between two page breaks.
+type Page struct {
+	// ID is unique within the module, derived from the page's title.
+	ID    string
+	Title string
+	// HTML is the rendered content of the page.
+	HTML template.HTML
+}
+
+// QuestionType is the kind of a knowledge-check question.
+type QuestionType string
+
+// The question types.
+const (
+	SingleChoice   QuestionType = "single"
+	MultipleChoice QuestionType = "multiple"
+	TrueFalse      QuestionType = "true-false"
+	TextMatch      QuestionType = "text"
+)
+
+// Question is one knowledge-check question.
+type Question struct {
+	// ID is unique within the course, built from safe characters only.
+	ID   string
+	Type QuestionType
+	// Prompt is the rendered question text.
+	Prompt template.HTML
+	// Options are the choices (single, multiple and true-false questions).
+	Options []*Option
+	// Answers are the accepted answers of a text question, compared without
+	// regard to case or surrounding space.
+	Answers []string
+	// Explanation is shown after the learner answers; may be empty.
+	Explanation template.HTML
+	// Attempts is how many tries the learner has; 0 means unlimited.
+	Attempts int
+}
+
+// Option is one choice of a question.
+type Option struct {
+	// ID is the option's one-character identifier: a, b, c, ...
+	ID      string
+	Text    template.HTML
+	Correct bool
+	// Feedback is shown when the learner picks this option; may be empty.
+	Feedback template.HTML
+}
+
+// Reflection is a free-text prompt whose answer is kept with the learner's
+// progress.
+type Reflection struct {
+	// ID is unique within the course.
+	ID     string
+	Prompt template.HTML
+	// MaxLength caps the answer in characters; 0 means the default cap.
+	MaxLength int
+}
+
+// Asset is a file of the course folder that the course references.
+type Asset struct {
+	// Path is relative to the course folder, with forward slashes; it is
+	// also the file's path inside every package.
+	Path string
+	// Abs is the file's absolute path on disk.
+	Abs  string
+	Size int64
+}

@@ -1,0 +1,38 @@
+// Package format names what a package format is. It is a leaf package, so
+// that the format implementations (scorm, xapi, ...) import nothing of each
+// other.
+package format
+
+import (
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/dist"
+)
+
+// Layout says how a course's modules map to packages and launchable units.
+type Layout string
+
+// The layouts a format may offer.
+const (
+	// LayoutModule: one package, one launchable unit (SCO, AU) per module.
+	LayoutModule Layout = "module"
+	// LayoutCourse: one package, one launchable unit for the whole course,
+	// with the player's own navigation between modules.
+	LayoutCourse Layout = "course"
+	// LayoutSplit: one package per module.
+	LayoutSplit Layout = "split"
+)
+
+// Options are the choices a build passes to every format.
+type Options struct {
+	Layout Layout
+}
+
+// Format builds packages of one kind from a loaded course.
+type Format interface {
+	// Name is the format's name on the command line, such as "scorm12".
+	Name() string
+	// Description is a one-line summary for help text.
+	Description() string
+	// Build makes the format's packages. It does not write them.
+	Build(c *course.Course, opts Options) ([]*dist.Package, error)
+}
