@@ -25,8 +25,8 @@ type Course struct {
 	Title       string
 	Description string
 	// Language is a BCP 47 tag such as "en-GB" or "cy".
-	Language string
-	Version  string
+	Language  string
+	Version   string
 	Publisher string
 	Authors   []string
 	Keywords  []string
@@ -89,6 +89,9 @@ type Module struct {
 	Reflections []*Reflection
 	// ActionPlan is true when a page of the module holds the action plan.
 	ActionPlan bool
+	// Assets are the files this module's pages reference (a subset of
+	// Course.Assets), sorted by Path, each once.
+	Assets []*Asset
 }
 
 // Page is one page of a module: the content between two page breaks.

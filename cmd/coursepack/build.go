@@ -1,0 +1,112 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/coursepack/coursepack"
+	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/format"
+)
+
+type buildOptions struct {
+	formats []string
+	out     string
+	sco     string
+	split   bool
+}
+
+func newBuildCommand(getenv func(string) string) *cobra.Command {
+	var o buildOptions
+	cmd := &cobra.Command{
+		Use:   "build [DIR]",
+		Short: "Build a course folder into packages",
+		Long: `Build loads and checks the course in DIR (the current folder by default) and
+writes one package per format into DIR/dist/, or into --out.
+
+Every problem in the course is reported at once, as file:line:col, and
+nothing is written unless the whole build succeeds.
+
+Formats: ` + strings.Join(coursepack.FormatNames(), ", ") + `.
+Set SOURCE_DATE_EPOCH to stamp zip entries with that time instead of the
+fixed default.`,
+		Example: `  coursepack build examples/stepping-into-leadership
+  coursepack build --format scorm12 --out build/ my-course
+  coursepack build --sco course my-course      # one SCO for the whole course
+  coursepack build --split my-course           # one package per module`,
+		Args: args(cobra.MaximumNArgs(1)),
+		RunE: func(cmd *cobra.Command, a []string) error {
+			dir := "."
+			if len(a) == 1 {
+				dir = a[0]
+			}
+			opts, err := o.toOptions(dir, getenv)
+			if err != nil {
+				return err
+			}
+			res, err := coursepack.Build(cmd.Context(), opts)
+			if err != nil {
+				return err
+			}
+			printWritten(cmd, res.Written)
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVarP(&o.formats, "format", "f", nil, "format to build, repeatable or comma-separated ("+strings.Join(coursepack.FormatNames(), ", ")+"; default all)")
+	f.StringVarP(&o.out, "out", "o", "", "folder to write packages to (default DIR/dist)")
+	f.StringVar(&o.sco, "sco", "module", `launchable units: "module" (one per module) or "course" (one for the whole course)`)
+	f.BoolVar(&o.split, "split", false, "write one package per module")
+	return cmd
+}
+
+func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursepack.Options, error) {
+	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out}
+	switch {
+	case o.split && o.sco == "course":
+		return opts, &coursepack.UsageError{Msg: "--split and --sco course cannot be used together"}
+	case o.split:
+		opts.Layout = format.LayoutSplit
+	case o.sco == "module":
+		opts.Layout = format.LayoutModule
+	case o.sco == "course":
+		opts.Layout = format.LayoutCourse
+	default:
+		return opts, &coursepack.UsageError{Msg: fmt.Sprintf(`--sco must be "module" or "course", not %q`, o.sco)}
+	}
+	if epoch := getenv("SOURCE_DATE_EPOCH"); epoch != "" {
+		t, err := dist.ModTimeFromEpoch(epoch)
+		if err != nil {
+			return opts, &coursepack.UsageError{Msg: fmt.Sprintf("SOURCE_DATE_EPOCH: %v", err)}
+		}
+		opts.Modified = t
+	}
+	return opts, nil
+}
+
+func printWritten(cmd *cobra.Command, written []dist.Written) {
+	for _, w := range written {
+		path := w.Path
+		if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
+			path = rel
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, humanSize(w.Size))
+	}
+}
+
+// humanSize writes a byte count the way people read it: 980 B, 12.4 kB, 3.1 MB.
+func humanSize(n int64) string {
+	const unit = 1000
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
+}

@@ -1,0 +1,124 @@
+// Package coursepack compiles a course written as YAML and Markdown into
+// e-learning packages that an LMS can host and track.
+//
+// Build loads and validates a course folder once, lets each requested format
+// make its packages, and writes them all atomically: either every package of
+// the build is written, or none is.
+package coursepack
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/scorm"
+)
+
+// Formats lists every package format the tool offers, in the order the
+// command line shows them.
+func Formats() []format.Format {
+	return []format.Format{
+		scorm.V12{},
+	}
+}
+
+// Options are the inputs of one build.
+type Options struct {
+	// Dir is the course folder.
+	Dir string
+	// Formats names the formats to build; empty means every format.
+	Formats []string
+	// Layout maps modules to packages and launchable units.
+	Layout format.Layout
+	// Out is the folder the packages are written to; empty means "dist"
+	// inside the course folder.
+	Out string
+	// Modified is the time stamped on every zip entry (from
+	// SOURCE_DATE_EPOCH); zero means dist's fixed default.
+	Modified time.Time
+}
+
+// Result says what a build wrote.
+type Result struct {
+	Course  *course.Course
+	Written []dist.Written
+}
+
+// UsageError reports options that cannot be used together or name something
+// that does not exist; the command line maps it to exit status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Build loads the course in opts.Dir, builds every requested format and
+// writes the packages. Course problems come back as course.Errors.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	formats, err := selectFormats(opts.Formats)
+	if err != nil {
+		return nil, err
+	}
+	c, err := course.Load(opts.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var pkgs []*dist.Package
+	for _, f := range formats {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		built, err := f.Build(c, format.Options{Layout: opts.Layout})
+		if err != nil {
+			return nil, fmt.Errorf("building %s: %w", f.Name(), err)
+		}
+		pkgs = append(pkgs, built...)
+	}
+	out := opts.Out
+	if out == "" {
+		out = filepath.Join(opts.Dir, "dist")
+	}
+	written, err := dist.WriteAll(out, pkgs, dist.ZipOptions{Modified: opts.Modified})
+	if err != nil {
+		return nil, err
+	}
+	return &Result{Course: c, Written: written}, nil
+}
+
+// selectFormats resolves format names, keeping the order of Formats and
+// dropping repeats.
+func selectFormats(names []string) ([]format.Format, error) {
+	all := Formats()
+	if len(names) == 0 {
+		return all, nil
+	}
+	want := map[string]bool{}
+	for _, n := range names {
+		want[n] = true
+	}
+	var chosen []format.Format
+	for _, f := range all {
+		if want[f.Name()] {
+			chosen = append(chosen, f)
+			delete(want, f.Name())
+		}
+	}
+	for _, n := range names {
+		if want[n] {
+			return nil, &UsageError{Msg: fmt.Sprintf("unknown format %q (choose from %s)", n, strings.Join(FormatNames(), ", "))}
+		}
+	}
+	return chosen, nil
+}
+
+// FormatNames lists the names of Formats.
+func FormatNames() []string {
+	var names []string
+	for _, f := range Formats() {
+		names = append(names, f.Name())
+	}
+	return names
+}

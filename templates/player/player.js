@@ -1,0 +1,234 @@
+/* coursepack player: navigation, progress and tracking. Talks to the runtime
+ * only through an adapter (CP.runtimes.*); without JavaScript the page stays
+ * a long readable document. */
+(function () {
+  "use strict";
+
+  var CP = window.CP;
+  var doc = document;
+  var cfgEl = doc.getElementById("cp-config");
+  if (!CP || !cfgEl) return;
+  var config;
+  try {
+    config = JSON.parse(cfgEl.textContent);
+  } catch (e) {
+    console.error("coursepack: bad player config", e);
+    return;
+  }
+
+  function $(id) {
+    return doc.getElementById(id);
+  }
+  function text(key, vars) {
+    var s = (config.t && config.t[key]) || key;
+    return s.replace(/\{(\w+)\}/g, function (all, k) {
+      return vars && k in vars ? vars[k] : all;
+    });
+  }
+
+  /* ---- pages ---- */
+
+  var sections = doc.querySelectorAll("#cp-main > .cp-module > .cp-page");
+  var pages = [];
+  config.modules.forEach(function (mod, mi) {
+    mod.pages.forEach(function (id, pi) {
+      pages.push({ mi: mi, pi: pi, el: sections[pages.length] });
+    });
+  });
+  if (pages.length === 0 || sections.length !== pages.length) {
+    console.error("coursepack: the page does not match its config");
+    return;
+  }
+  var groups = doc.querySelectorAll("#cp-main > .cp-module");
+  var links = doc.querySelectorAll("#cp-contents a[data-index]");
+  var end = $("cp-end");
+  var prev = $("cp-prev");
+  var next = $("cp-next");
+  var progressText = $("cp-progress-text");
+  var bar = $("cp-bar");
+  var toggle = $("cp-toggle");
+  var nav = $("cp-contents");
+  var exitBtn = $("cp-exit");
+
+  doc.documentElement.classList.add("js");
+
+  /* ---- tracking ---- */
+
+  var adapter, state, status, started;
+  var current = -1;
+  var finished = false;
+
+  /* launch starts the configured runtime's adapter, or the standalone one
+   * when that runtime is missing or fails; init may return a promise. */
+  function launch(then) {
+    var make = CP.runtimes[config.runtime];
+    var a = (make && make(config)) || null;
+    function fallback() {
+      a = CP.runtimes.local(config);
+      then(a, a.init());
+    }
+    var r = a && a.init();
+    if (r && typeof r.then === "function") {
+      r.then(function (res) {
+        if (res) then(a, res);
+        else fallback();
+      }, fallback);
+    } else if (r) then(a, r);
+    else fallback();
+  }
+
+  function save() {
+    status = CP.mergeStatus(status, CP.status(config, state));
+    adapter.save(state, status);
+  }
+
+  /* ---- view ---- */
+
+  function setCurrent(el, on) {
+    if (el) el.classList.toggle("cp-current", on);
+  }
+
+  function refreshContents() {
+    for (var i = 0; i < links.length; i++) {
+      var a = links[i];
+      var p = pages[+a.getAttribute("data-index")];
+      var seen = state.m[config.modules[p.mi].id].seen[p.pi];
+      a.classList.toggle("cp-seen", seen);
+      var mark = a.querySelector(".cp-seen-mark");
+      if (mark) mark.textContent = seen ? " " + text("contents.viewed") : "";
+      if (+a.getAttribute("data-index") === current) a.setAttribute("aria-current", "page");
+      else a.removeAttribute("aria-current");
+    }
+  }
+
+  function renderEnd() {
+    var title = $("cp-end-title");
+    var body = $("cp-end-text");
+    var list = $("cp-end-missing");
+    var course = config.modules.length > 1;
+    list.textContent = "";
+    var missing = pages.filter(function (p) {
+      return !state.m[config.modules[p.mi].id].seen[p.pi];
+    });
+    if (CP.isFinal(status)) {
+      title.textContent = text(course ? "end.course" : "end.module");
+      body.textContent = finished ? text("end.exited") : "";
+    } else {
+      title.textContent = text("end.incomplete-title");
+      body.textContent = finished ? text("end.exited") : missing.length ? text("end.missing") : text("end.incomplete");
+    }
+    if (!finished) {
+      missing.forEach(function (p) {
+        var li = doc.createElement("li");
+        var b = doc.createElement("button");
+        b.type = "button";
+        b.className = "cp-link";
+        b.textContent = p.el.querySelector(".cp-page-title").textContent;
+        b.addEventListener("click", function () {
+          go(pages.indexOf(p), true);
+        });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+    }
+    if (exitBtn) exitBtn.hidden = finished || adapter.kind === "local";
+  }
+
+  /* go shows page i (pages.length is the end screen); focus moves to the
+   * new heading when the learner asked for the change. */
+  function go(i, focus) {
+    if (i < 0 || i > pages.length) return;
+    var old = pages[current];
+    if (old) {
+      setCurrent(old.el, false);
+      setCurrent(groups[old.mi], false);
+    }
+    current = i;
+    var p = pages[i];
+    var heading;
+    if (p) {
+      end.hidden = true;
+      setCurrent(p.el, true);
+      setCurrent(groups[p.mi], true);
+      var mod = config.modules[p.mi];
+      state.m[mod.id].seen[p.pi] = true;
+      state.loc = CP.location(config, p.mi, p.pi);
+      save();
+      progressText.textContent = text("progress.page", { n: p.pi + 1, total: mod.pages.length });
+      bar.style.width = ((p.pi + 1) / mod.pages.length) * 100 + "%";
+      heading = p.el.querySelector(".cp-page-title");
+    } else {
+      renderEnd();
+      end.hidden = false;
+      bar.style.width = "100%";
+      heading = $("cp-end-title");
+    }
+    prev.disabled = i === 0;
+    next.disabled = i === pages.length;
+    refreshContents();
+    if (focus) {
+      heading.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+    }
+  }
+
+  launch(function (a, res) {
+    adapter = a;
+    started = res;
+    state = CP.normalize(res.state, config);
+    status = res.status || "";
+    if (adapter.kind === "local") {
+      var notice = $("cp-notice");
+      notice.textContent = text(adapter.persistent ? "notice.local" : "notice.none");
+      notice.hidden = false;
+    }
+    prev.addEventListener("click", function () {
+      go(current - 1, true);
+    });
+    next.addEventListener("click", function () {
+      go(current + 1, true);
+    });
+    for (var i = 0; i < links.length; i++) {
+      links[i].addEventListener("click", function (ev) {
+        ev.preventDefault();
+        go(+this.getAttribute("data-index"), true);
+        if (toggle.getAttribute("aria-expanded") === "true") setContents(false);
+      });
+    }
+
+    function setContents(open) {
+      toggle.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("cp-open", open);
+    }
+    toggle.addEventListener("click", function () {
+      setContents(toggle.getAttribute("aria-expanded") !== "true");
+    });
+
+    if (exitBtn) {
+      exitBtn.addEventListener("click", function () {
+        finished = true;
+        adapter.finish();
+        renderEnd();
+        $("cp-end-title").focus();
+      });
+    }
+
+    doc.addEventListener("visibilitychange", function () {
+      if (doc.visibilityState === "hidden") adapter.flush();
+    });
+    window.addEventListener("pagehide", function () {
+      finished = true;
+      adapter.finish();
+    });
+
+    /* Land on the bookmarked page, or the first. */
+    var at = CP.findLocation(config, started.location) || CP.findLocation(config, state.loc);
+    var start = 0;
+    if (at) {
+      pages.forEach(function (p, n) {
+        if (p.mi === at.mi && p.pi === at.pi) start = n;
+      });
+    }
+    go(start, false);
+  });
+})();

@@ -1,0 +1,315 @@
+// Package templates holds the embedded player: the HTML page of a launchable
+// unit (a SCO or an AU), its stylesheet and its JavaScript, including one
+// tracking adapter per runtime behind one small JavaScript interface.
+//
+// Render writes the HTML page of one module, or of a whole course, with
+// html/template; PlayerFiles lists the static files that page links to. The
+// package does not build manifests, read course folders or write packages.
+//
+// The page is readable without JavaScript (every page of every module is in
+// the document); the player script then shows one page at a time, keeps
+// progress through the runtime adapter and falls back to the browser's
+// localStorage when no runtime is found. The page requests nothing from any
+// other host.
+package templates
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/i18n"
+)
+
+//go:embed page.html.tmpl player
+var files embed.FS
+
+var page = template.Must(template.New("page.html.tmpl").ParseFS(files, "page.html.tmpl"))
+
+// View is what Render needs to write one HTML page.
+type View struct {
+	Course *course.Course
+	// Modules are the modules the page holds: one (a SCO or AU per module)
+	// or several (one unit for the whole course: the player then moves
+	// across modules and groups its contents by module).
+	Modules []*course.Module
+	// Runtime names the tracking runtime the page reports to: see Runtimes.
+	Runtime string
+	// Strings is the interface text in the course's language.
+	Strings i18n.Strings
+}
+
+// adapters maps each runtime to the adapter scripts its page loads, the
+// standalone (localStorage) adapter last as the fallback.
+var adapters = map[string][]string{
+	"scorm12": {"scorm12", "local"},
+	"web":     {"local"},
+}
+
+// Runtimes lists the runtime names Render accepts, sorted.
+func Runtimes() []string {
+	names := make([]string, 0, len(adapters))
+	for n := range adapters {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Render writes one complete HTML document for v: every page of v.Modules as
+// a section, the contents, the navigation controls, the player's
+// configuration as JSON, and links to the files of PlayerFiles, relative to
+// the document (which sits at the package root). It returns an error when v
+// names an unknown runtime or holds no page.
+func Render(w io.Writer, v View) error {
+	d, err := newDoc(v)
+	if err != nil {
+		return err
+	}
+	return page.Execute(w, d)
+}
+
+// PlayerFiles returns the static files every package carries, with paths
+// such as "player/player.js" and "player/player.css", sorted by path. Test
+// files are not included.
+func PlayerFiles() ([]dist.File, error) {
+	var out []dist.File
+	err := fs.WalkDir(files, "player", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || strings.HasSuffix(path, ".test.js") {
+			return err
+		}
+		data, err := files.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out = append(out, dist.File{Path: path, Data: data})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, nil
+}
+
+// doc is the data of page.html.tmpl.
+type doc struct {
+	Lang        string
+	Title       string
+	CourseTitle string
+	Heading     string
+	Logo        string
+	ThemeCSS    template.CSS
+	CourseMode  bool
+	Modules     []docModule
+	Adapters    []string
+	Config      config
+	strings     i18n.Strings
+}
+
+// T returns the interface text of key.
+func (d doc) T(key string) string { return d.strings.Get(key) }
+
+type docModule struct {
+	Anchor string
+	Title  string
+	Pages  []docPage
+}
+
+type docPage struct {
+	Anchor string
+	Index  int
+	Title  string
+	HTML   template.HTML
+}
+
+// config is the JSON the player script reads from #cp-config.
+type config struct {
+	V       int               `json:"v"`
+	Course  string            `json:"course"`
+	Runtime string            `json:"runtime"`
+	Key     string            `json:"key"`
+	Modules []configModule    `json:"modules"`
+	T       map[string]string `json:"t"`
+}
+
+type configModule struct {
+	ID         string           `json:"id"`
+	Completion string           `json:"completion"`
+	Mastery    *int             `json:"mastery"`
+	Pages      []string         `json:"pages"`
+	Questions  []configQuestion `json:"questions"`
+}
+
+// configQuestion is the answer key of a knowledge-check question.
+type configQuestion struct {
+	ID       string   `json:"id"`
+	Type     string   `json:"type"`
+	Correct  []string `json:"correct,omitempty"`
+	Answers  []string `json:"answers,omitempty"`
+	Attempts int      `json:"attempts,omitempty"`
+}
+
+// scriptKeys are the interface texts the player script uses.
+var scriptKeys = []string{
+	"progress.page", "contents.viewed",
+	"notice.local", "notice.none",
+	"end.module", "end.course", "end.exited",
+	"end.incomplete-title", "end.incomplete", "end.missing",
+}
+
+func newDoc(v View) (doc, error) {
+	c := v.Course
+	if c == nil {
+		return doc{}, errors.New("templates: no course")
+	}
+	scripts, ok := adapters[v.Runtime]
+	if !ok {
+		return doc{}, fmt.Errorf("templates: unknown runtime %q (known: %s)", v.Runtime, strings.Join(Runtimes(), ", "))
+	}
+	if len(v.Modules) == 0 {
+		return doc{}, errors.New("templates: no module to render")
+	}
+	d := doc{
+		Lang:        c.Language,
+		CourseTitle: c.Title,
+		CourseMode:  len(v.Modules) > 1,
+		Adapters:    scripts,
+		ThemeCSS:    themeCSS(c.Theme.Colours),
+		strings:     v.Strings,
+	}
+	if c.Theme.Logo != nil {
+		d.Logo = c.Theme.Logo.Path
+	}
+	if d.CourseMode {
+		d.Heading = c.Title
+		d.Title = c.Title
+	} else {
+		d.Heading = v.Modules[0].Title
+		d.Title = v.Modules[0].Title + " – " + c.Title
+	}
+	ids := make([]string, len(v.Modules))
+	d.Config = config{V: 1, Course: c.ID, Runtime: v.Runtime, T: map[string]string{}}
+	for _, k := range scriptKeys {
+		d.Config.T[k] = v.Strings.Get(k)
+	}
+	index := 0
+	for i, m := range v.Modules {
+		if len(m.Pages) == 0 {
+			return doc{}, fmt.Errorf("templates: module %q has no page", m.ID)
+		}
+		ids[i] = m.ID
+		dm := docModule{Anchor: "cp-" + m.ID, Title: m.Title}
+		rule := m.Completion
+		if rule == "" {
+			rule = c.Completion
+		}
+		if rule == "" {
+			rule = course.CompletionPages
+		}
+		mastery := m.MasteryScore
+		if mastery == nil {
+			mastery = c.MasteryScore
+		}
+		cm := configModule{ID: m.ID, Completion: string(rule), Mastery: mastery, Pages: []string{}, Questions: []configQuestion{}}
+		for _, p := range m.Pages {
+			dm.Pages = append(dm.Pages, docPage{Anchor: dm.Anchor + "." + p.ID, Index: index, Title: p.Title, HTML: p.HTML})
+			cm.Pages = append(cm.Pages, p.ID)
+			index++
+		}
+		for _, q := range m.Questions {
+			cq := configQuestion{ID: q.ID, Type: string(q.Type), Answers: q.Answers, Attempts: q.Attempts}
+			for _, o := range q.Options {
+				if o.Correct {
+					cq.Correct = append(cq.Correct, o.ID)
+				}
+			}
+			cm.Questions = append(cm.Questions, cq)
+		}
+		d.Modules = append(d.Modules, dm)
+		d.Config.Modules = append(d.Config.Modules, cm)
+	}
+	d.Config.Key = StorageKey(c.ID, ids)
+	return d, nil
+}
+
+// StorageKey is the localStorage key under which the standalone player keeps
+// the progress of a unit holding moduleIDs of the course courseID.
+func StorageKey(courseID string, moduleIDs []string) string {
+	return "coursepack:" + courseID + "#" + strings.Join(moduleIDs, "+")
+}
+
+var (
+	colourName  = regexp.MustCompile(`^[a-z][a-z0-9-]{0,31}$`)
+	colourValue = regexp.MustCompile(`^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|rgba|hsl|hsla)\([0-9a-z.,%/ ]{1,60}\))$`)
+	hexColour   = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$`)
+)
+
+// themeCSS turns the theme colours into CSS custom properties on :root
+// (--cp-primary, ...). Names and values that are not plain colours are left
+// out. For a hex primary colour it also sets --cp-on-primary, the text
+// colour with the better contrast on it.
+func themeCSS(colours map[string]string) template.CSS {
+	names := make([]string, 0, len(colours))
+	for n := range colours {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		val := strings.TrimSpace(colours[n])
+		if !colourName.MatchString(n) || !colourValue.MatchString(val) {
+			continue
+		}
+		fmt.Fprintf(&b, "--cp-%s:%s;", n, val)
+		if n == "primary" && hexColour.MatchString(val) {
+			fmt.Fprintf(&b, "--cp-on-primary:%s;", onColour(val))
+		}
+	}
+	if b.Len() == 0 {
+		return ""
+	}
+	// Safe: names and values are restricted to the patterns above.
+	return template.CSS(":root{" + b.String() + "}")
+}
+
+// onColour picks white or near-black text, whichever contrasts more with
+// the hex colour bg.
+func onColour(bg string) string {
+	const white, dark = "#ffffff", "#1a1a1a"
+	l := luminance(bg)
+	if (1.05)/(l+0.05) >= (l+0.05)/(luminance(dark)+0.05) {
+		return white
+	}
+	return dark
+}
+
+// luminance is the WCAG relative luminance of a #rgb or #rrggbb colour.
+func luminance(hex string) float64 {
+	h := strings.TrimPrefix(hex, "#")
+	if len(h) == 3 {
+		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+	}
+	var rgb [3]float64
+	for i := range rgb {
+		n, _ := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
+		c := float64(n) / 255
+		if c <= 0.03928 {
+			c /= 12.92
+		} else {
+			c = math.Pow((c+0.055)/1.055, 2.4)
+		}
+		rgb[i] = c
+	}
+	return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
+}

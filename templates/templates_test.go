@@ -1,0 +1,281 @@
+package templates
+
+import (
+	"bytes"
+	"encoding/json"
+	"html/template"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/i18n"
+)
+
+func intp(n int) *int { return &n }
+
+func testCourse() *course.Course {
+	c := &course.Course{
+		ID:           "https://example.org/courses/leading-well",
+		Title:        `Leading <well> & "wisely"`,
+		Language:     "en-GB",
+		Completion:   course.CompletionPages,
+		MasteryScore: intp(80),
+		Theme: course.Theme{
+			Logo:    &course.Asset{Path: "assets/logo.png"},
+			Colours: map[string]string{"primary": "#fdd835", "accent": "#0b6e4f", "text": "red;}</style><script>"},
+		},
+	}
+	c.Modules = []*course.Module{
+		{
+			ID: "purpose", Title: `Purpose <b>&</b> "why"`, Completion: course.CompletionPages,
+			Pages: []*course.Page{
+				{ID: "welcome", Title: "Welcome", HTML: template.HTML(`<p>Hello <img src="assets/a.png" alt=""></p>`)},
+				{ID: "values", Title: "Values", HTML: "<p>Values</p>"},
+			},
+		},
+		{
+			ID: "change", Title: "Change", Completion: course.CompletionPagesAndPassed, MasteryScore: intp(70),
+			Pages: []*course.Page{
+				{ID: "welcome", Title: "Welcome again", HTML: "<p>Change</p>"},
+			},
+			Questions: []*course.Question{{
+				ID: "change-q1", Type: course.MultipleChoice,
+				Options: []*course.Option{{ID: "a", Correct: true}, {ID: "b"}, {ID: "c", Correct: true}},
+			}},
+		},
+	}
+	return c
+}
+
+func render(t *testing.T, v View) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Render(&buf, v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+var remoteRef = regexp.MustCompile(`(?i)(src|href|action)="?(https?:)?//`)
+
+var configRE = regexp.MustCompile(`(?s)<script type="application/json" id="cp-config">(.*?)</script>`)
+
+func parseConfig(t *testing.T, html string) config {
+	t.Helper()
+	m := configRE.FindStringSubmatch(html)
+	if m == nil {
+		t.Fatal("no #cp-config script")
+	}
+	var cfg config
+	if err := json.Unmarshal([]byte(m[1]), &cfg); err != nil {
+		t.Fatalf("config JSON: %v\n%s", err, m[1])
+	}
+	return cfg
+}
+
+func TestRender(t *testing.T) {
+	strs, err := i18n.For("en-GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := testCourse()
+	tests := []struct {
+		name     string
+		modules  []*course.Module
+		sections int
+		pages    [][]string
+		key      string
+		want     []string
+		dontWant []string
+	}{
+		{
+			name:     "one module",
+			modules:  c.Modules[:1],
+			sections: 2,
+			pages:    [][]string{{"welcome", "values"}},
+			key:      "coursepack:https://example.org/courses/leading-well#purpose",
+			want: []string{
+				`<h1 class="cp-title">Purpose &lt;b&gt;&amp;&lt;/b&gt; &#34;why&#34;</h1>`,
+				`<title>Purpose &lt;b&gt;&amp;&lt;/b&gt; &#34;why&#34; – Leading &lt;well&gt; &amp; &#34;wisely&#34;</title>`,
+				`<h2 class="cp-page-title" id="cp-purpose.welcome-h" tabindex="-1">Welcome</h2>`,
+				`<a href="#cp-purpose.values" data-index="1">`,
+			},
+			dontWant: []string{"cp-module-title", "cp-change"},
+		},
+		{
+			name:     "whole course",
+			modules:  c.Modules,
+			sections: 3,
+			pages:    [][]string{{"welcome", "values"}, {"welcome"}},
+			key:      "coursepack:https://example.org/courses/leading-well#purpose+change",
+			want: []string{
+				`<h1 class="cp-title">Leading &lt;well&gt; &amp; &#34;wisely&#34;</h1>`,
+				`<h2 class="cp-module-title">Purpose &lt;b&gt;&amp;&lt;/b&gt; &#34;why&#34;</h2>`,
+				`<span class="cp-toc-module">Change</span>`,
+				`<h3 class="cp-page-title" id="cp-change.welcome-h" tabindex="-1">Welcome again</h3>`,
+				`<a href="#cp-change.welcome" data-index="2">`,
+			},
+		},
+	}
+	common := []string{
+		"<!DOCTYPE html>",
+		`<html lang="en-GB">`,
+		`<link rel="stylesheet" href="player/player.css">`,
+		`<script src="player/core.js"></script>`,
+		`<script src="player/scorm12.js"></script>`,
+		`<script src="player/local.js"></script>`,
+		`<script src="player/player.js"></script>`,
+		`<a class="cp-skip" href="#cp-main">Skip to content</a>`,
+		`<header class="cp-header">`, `<nav class="cp-contents"`, `<main class="cp-main" id="cp-main" tabindex="-1">`,
+		`<button type="button" class="cp-button" id="cp-prev">Previous</button>`,
+		`<button type="button" class="cp-button cp-primary" id="cp-next">Next</button>`,
+		`<img class="cp-logo" src="assets/logo.png" alt="Leading &lt;well&gt; &amp; &#34;wisely&#34;">`,
+		`<img src="assets/a.png" alt="">`,
+		`--cp-primary:#fdd835;--cp-on-primary:#1a1a1a;`,
+		`--cp-accent:#0b6e4f;`,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			html := render(t, View{Course: c, Modules: tt.modules, Runtime: "scorm12", Strings: strs})
+			for _, w := range append(common, tt.want...) {
+				if !strings.Contains(html, w) {
+					t.Errorf("missing %s", w)
+				}
+			}
+			for _, w := range append(tt.dontWant, "<b>&</b>", `<well>`, "</style><script>", "--cp-text") {
+				if strings.Contains(html, w) {
+					t.Errorf("unexpected %s", w)
+				}
+			}
+			if n := strings.Count(html, `<section class="cp-page"`); n != tt.sections {
+				t.Errorf("%d page sections, want %d", n, tt.sections)
+			}
+			if m := remoteRef.FindString(html); m != "" {
+				t.Errorf("refers to another host: %s", m)
+			}
+			if strings.Count(html, "<html") != 1 || !strings.HasSuffix(strings.TrimSpace(html), "</html>") {
+				t.Error("not one complete document")
+			}
+			cfg := parseConfig(t, html)
+			if cfg.Course != c.ID || cfg.Runtime != "scorm12" || cfg.Key != tt.key || cfg.V != 1 {
+				t.Errorf("config = %+v", cfg)
+			}
+			if len(cfg.Modules) != len(tt.pages) {
+				t.Fatalf("config has %d modules, want %d", len(cfg.Modules), len(tt.pages))
+			}
+			for i, m := range cfg.Modules {
+				if m.ID != tt.modules[i].ID || strings.Join(m.Pages, ",") != strings.Join(tt.pages[i], ",") {
+					t.Errorf("config module %d = %+v", i, m)
+				}
+			}
+			if cfg.T["progress.page"] != "Page {n} of {total}" {
+				t.Errorf("config strings = %v", cfg.T)
+			}
+			if tt.name == "whole course" {
+				m := cfg.Modules[1]
+				if m.Completion != "pages-and-passed" || m.Mastery == nil || *m.Mastery != 70 ||
+					len(m.Questions) != 1 || strings.Join(m.Questions[0].Correct, ",") != "a,c" {
+					t.Errorf("config module change = %+v", m)
+				}
+				if *cfg.Modules[0].Mastery != 80 {
+					t.Error("course mastery score not inherited")
+				}
+			}
+		})
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	c := testCourse()
+	for name, v := range map[string]View{
+		"no course":       {Modules: c.Modules, Runtime: "scorm12"},
+		"unknown runtime": {Course: c, Modules: c.Modules, Runtime: "aicc"},
+		"no modules":      {Course: c, Runtime: "scorm12"},
+		"no pages":        {Course: c, Modules: []*course.Module{{ID: "empty"}}, Runtime: "scorm12"},
+	} {
+		if err := Render(&bytes.Buffer{}, v); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestRenderWebRuntimeWithoutTheme(t *testing.T) {
+	c := testCourse()
+	c.Theme = course.Theme{}
+	c.Language = ""
+	html := render(t, View{Course: c, Modules: c.Modules[:1], Runtime: "web"})
+	for _, bad := range []string{"scorm12.js", "<style>", "cp-logo", " lang="} {
+		if strings.Contains(html, bad) {
+			t.Errorf("unexpected %s", bad)
+		}
+	}
+	if !strings.Contains(html, `<script src="player/local.js"></script>`) {
+		t.Error("no standalone adapter")
+	}
+}
+
+func TestThemeCSS(t *testing.T) {
+	tests := []struct {
+		in   map[string]string
+		want template.CSS
+	}{
+		{nil, ""},
+		{map[string]string{"primary": "#1d4f91"}, ":root{--cp-primary:#1d4f91;--cp-on-primary:#ffffff;}"},
+		{map[string]string{"primary": "#ff0"}, ":root{--cp-primary:#ff0;--cp-on-primary:#1a1a1a;}"},
+		{map[string]string{"text": "rgb(10, 20, 30)", "background": "white"}, ":root{--cp-background:white;--cp-text:rgb(10, 20, 30);}"},
+		{map[string]string{"Bad Name": "#fff", "accent": "url(x)", "text": "#12345g"}, ""},
+	}
+	for _, tt := range tests {
+		if got := themeCSS(tt.in); got != tt.want {
+			t.Errorf("themeCSS(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
+
+func TestPlayerFiles(t *testing.T) {
+	list, err := PlayerFiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for _, f := range list {
+		paths = append(paths, f.Path)
+		if len(f.Data) == 0 {
+			t.Errorf("%s is empty", f.Path)
+		}
+		if m := remoteURL.Find(f.Data); m != nil {
+			t.Errorf("%s refers to another host: %s", f.Path, m)
+		}
+		if strings.Contains(f.Path, "test") {
+			t.Errorf("%s is a test file", f.Path)
+		}
+	}
+	want := "player/core.js,player/local.js,player/player.css,player/player.js,player/scorm12.js"
+	if got := strings.Join(paths, ","); got != want {
+		t.Errorf("PlayerFiles = %s, want %s", got, want)
+	}
+	page, _ := files.ReadFile("page.html.tmpl")
+	if m := remoteURL.Find(page); m != nil {
+		t.Errorf("page template refers to another host: %s", m)
+	}
+}
+
+// TestJavaScript runs the player's unit tests (testdata/*.test.js) with
+// node --test when node is installed.
+func TestJavaScript(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	cmd := exec.Command(node, "--test", "testdata/")
+	cmd.Env = append(os.Environ(), "NODE_NO_WARNINGS=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+}
