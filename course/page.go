@@ -458,6 +458,10 @@ func (p *pageReader) question(n *blockNode) {
 				ok = false
 				continue
 			}
+			if len(ch.feedback) > 0 {
+				p.errorAt(nodePos(ch.item), "answer %d of text %s has feedback; text answers have none, so put it in the explanation after the list", i+1, name)
+				ok = false
+			}
 			if ch.first == nil {
 				continue
 			}

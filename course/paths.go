@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 )
 
 // windowsAbs matches a Windows drive path such as C:\x or c:/x.
@@ -43,7 +44,8 @@ func (l *loader) resolveFile(fromDir, ref string) (rel string, size int64, msg p
 	full := filepath.Join(l.dir, filepath.FromSlash(rel))
 	info, err := os.Stat(full)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) || isNotDir(err) {
+		// ENOTDIR: a folder in the path is a file ("x.png/y.png").
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrInvalid) || errors.Is(err, syscall.ENOTDIR) {
 			if rel != ref {
 				return "", 0, problem(fmt.Sprintf("file %s not found (looked for %s in the course folder)", quote(ref), rel)), nil
 			}
@@ -62,13 +64,6 @@ func (l *loader) resolveFile(fromDir, ref string) (rel string, size int64, msg p
 		return "", 0, problem(fmt.Sprintf("%s is a folder, not a file", quote(ref))), nil
 	}
 	return rel, info.Size(), "", nil
-}
-
-// isNotDir reports a path whose parent is a file ("x.png/y"), which some
-// systems report as ENOTDIR.
-func isNotDir(err error) bool {
-	var pe *fs.PathError
-	return errors.As(err, &pe) && strings.Contains(pe.Err.Error(), "not a directory")
 }
 
 // addAsset records the file at course-relative path rel and returns it.

@@ -122,11 +122,11 @@ func describe(n *yaml.Node) string {
 func (d *yamlDoc) mapping(n *yaml.Node, name string, fields []yamlField) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		what := name
-		if what == "" {
-			what = "this file"
+		if name == "" {
+			d.errorf(n, "expected keys and values such as `title: My course`, got %s", describe(n))
+		} else {
+			d.errorf(n, "%s: expected keys and values, got %s", name, describe(n))
 		}
-		d.errorf(n, "%s: expected keys and values such as `title: My course`, got %s", what, describe(n))
 		return
 	}
 	known := make([]string, len(fields))

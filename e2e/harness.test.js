@@ -63,8 +63,12 @@ describe("manifest", () => {
       ],
     );
     assert.deepEqual(
-      m.resources.map((r) => r.scormtype),
-      ["sco", "sco", "asset"],
+      m.resources.map((r) => [r.scormtype, r.files]),
+      [
+        ["sco", ["sco/index.html", "sco/sco.js"]],
+        ["sco", ["sco/index.html"]],
+        ["asset", ["sco/sco.css"]],
+      ],
     );
   });
 
@@ -212,6 +216,29 @@ describe("fixture package", () => {
       } finally {
         await page.close();
       }
+    });
+
+    test("the checks catch a SCO that misbehaves", async (t) => {
+      const sco = manifest.scos[1];
+      const faults = [
+        ["double-finish", /LMSFinish calls/],
+        ["no-finish", /LMSFinish calls/],
+        ["console-error", /console errors/],
+        ["other-host", /requests to other hosts/],
+        ["no-session-time", /session_time/],
+        ["big-suspend", /suspend_data is 41\d\d characters/],
+      ];
+      for (const [fault, want] of faults) {
+        await t.test(fault, () =>
+          assert.rejects(completeScenario(browser, server, { ...sco, launch: `${sco.launch}&fault=${fault}` }), want),
+        );
+      }
+      await t.test("no-resume", () =>
+        assert.rejects(
+          resumeScenario(browser, server, { ...manifest.scos[0], launch: `${manifest.scos[0].launch}&fault=no-resume` }, 3),
+          /another page/,
+        ),
+      );
     });
 
     test("standalone, the SCO keeps its place in this browser", async () => {

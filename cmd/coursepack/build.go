@@ -49,7 +49,7 @@ fixed default.`,
 			}
 			res, err := coursepack.Build(cmd.Context(), opts)
 			if err != nil {
-				return err
+				return located(dir, err)
 			}
 			printWritten(cmd, res.Written)
 			return nil

@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/course"
@@ -47,19 +48,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 func report(stderr io.Writer, err error) int {
 	var usage *coursepack.UsageError
 	var flagErr *flagError
-	var problems course.Errors
+	var problems *courseProblems
 	switch {
 	case errors.As(err, &usage), errors.As(err, &flagErr):
 		fmt.Fprintf(stderr, "coursepack: %v\nRun 'coursepack --help' for usage.\n", err)
 		return exitUsage
 	case errors.As(err, &problems):
-		fmt.Fprint(stderr, problems.Error())
-		if s := problems.Error(); len(s) > 0 && s[len(s)-1] != '\n' {
-			fmt.Fprintln(stderr)
+		for _, p := range problems.list {
+			p.File = filepath.ToSlash(filepath.Join(problems.dir, p.File))
+			fmt.Fprintln(stderr, p.Error())
 		}
-		fmt.Fprintf(stderr, "coursepack: %d problem(s) in the course; nothing was written\n", len(problems))
+		fmt.Fprintf(stderr, "coursepack: %d %s in the course; nothing was written\n", len(problems.list), plural(len(problems.list), "problem", "problems"))
 		return exitBuild
 	}
 	fmt.Fprintf(stderr, "coursepack: %v\n", err)
 	return exitBuild
+}
+
+// courseProblems are the problems of the course in dir, whose file names are
+// relative to dir; printed relative to the working folder, so an editor can
+// jump to them.
+type courseProblems struct {
+	dir  string
+	list course.Errors
+}
+
+func (e *courseProblems) Error() string { return e.list.Error() }
+
+// located wraps course problems with the folder they were found in.
+func located(dir string, err error) error {
+	var list course.Errors
+	if errors.As(err, &list) {
+		return &courseProblems{dir: dir, list: list}
+	}
+	return err
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

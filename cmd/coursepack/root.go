@@ -24,6 +24,10 @@ Built packages are written to dist/ inside the course folder unless --out
 says otherwise. The same input always gives byte-identical zip files.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// With Args set, an unknown command reaches the check below and
+		// becomes a usage error instead of a plain one.
+		Args: args(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)

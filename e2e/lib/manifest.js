@@ -71,6 +71,7 @@ export function launchURL(href, parameters) {
  *   items: {identifier: string, title: string, identifierref: string, parameters: string,
  *     masteryscore: string, datafromlms: string, maxtimeallowed: string, timelimitaction: string}[],
  *   resources: {identifier: string, type: string, scormtype: string, href: string, files: string[]}[],
+ *     (hrefs resolved against xml:base)
  *   scos: {item: string, title: string, resource: string, href: string, launch: string,
  *     masteryscore: string, datafromlms: string, maxtimeallowed: string, timelimitaction: string}[]}}
  *   where a SCO's href is its resource's href resolved against the
@@ -91,12 +92,13 @@ export function parseManifest(text) {
   const base = xmlBase(root) + xmlBase(resourcesEl);
   const resources = children(resourcesEl, NS.imscp, "resource").map((r) => {
     const href = r.getAttribute("href") || "";
+    const rbase = base + xmlBase(r);
     return {
       identifier: r.getAttribute("identifier"),
       type: r.getAttribute("type"),
       scormtype: r.getAttributeNS(NS.adlcp, "scormtype"),
-      href: href ? base + xmlBase(r) + href : "",
-      files: children(r, NS.imscp, "file").map((f) => f.getAttribute("href")),
+      href: href ? rbase + href : "",
+      files: children(r, NS.imscp, "file").map((f) => rbase + f.getAttribute("href")),
     };
   });
   const byId = new Map(resources.map((r) => [r.identifier, r]));

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the command line in-process with the given environment.
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestExitStatusAndMessages(t *testing.T) {
+	tiny := filepath.Join("..", "..", "testdata", "tiny")
+	broken := filepath.Join("..", "..", "testdata", "broken-course")
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		wantCode   int
+		wantOut    string
+		wantErr    string
+		wantOutput bool // whether the --out folder must exist afterwards
+	}{
+		{name: "build", args: []string{"build", tiny}, wantCode: 0, wantOut: "tiny-scorm12.zip (", wantOutput: true},
+		{name: "build one format", args: []string{"build", "--format", "scorm12", tiny}, wantCode: 0, wantOut: "wrote ", wantOutput: true},
+		{name: "course layout", args: []string{"build", "--sco", "course", tiny}, wantCode: 0, wantOut: "tiny-scorm12.zip", wantOutput: true},
+		{name: "split", args: []string{"build", "--split", tiny}, wantCode: 0, wantOut: "tiny-scorm12-two.zip", wantOutput: true},
+		{name: "epoch", env: map[string]string{"SOURCE_DATE_EPOCH": "1767225600"}, args: []string{"build", tiny}, wantCode: 0, wantOutput: true},
+		{name: "broken course", args: []string{"build", broken}, wantCode: 1,
+			wantErr: filepath.ToSlash(broken) + `/course.yaml:2:1: unknown key "titel" (did you mean "title"?)`},
+		{name: "problem count", args: []string{"build", broken}, wantCode: 1, wantErr: "3 problems in the course; nothing was written"},
+		{name: "missing folder", args: []string{"build", "no-such-folder"}, wantCode: 1, wantErr: "no-such-folder"},
+		{name: "unknown format", args: []string{"build", "--format", "scorm13", tiny}, wantCode: 2, wantErr: `unknown format "scorm13" (choose from scorm12)`},
+		{name: "unknown flag", args: []string{"build", "--bogus", tiny}, wantCode: 2, wantErr: "unknown flag: --bogus"},
+		{name: "too many args", args: []string{"build", tiny, tiny}, wantCode: 2, wantErr: "accepts at most 1 arg"},
+		{name: "split with course sco", args: []string{"build", "--split", "--sco", "course", tiny}, wantCode: 2, wantErr: "cannot be used together"},
+		{name: "bad sco", args: []string{"build", "--sco", "page", tiny}, wantCode: 2, wantErr: `--sco must be "module" or "course"`},
+		{name: "bad epoch", env: map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, args: []string{"build", tiny}, wantCode: 2, wantErr: "SOURCE_DATE_EPOCH"},
+		{name: "unknown command", args: []string{"publish"}, wantCode: 2, wantErr: "unknown command"},
+		{name: "version", args: []string{"version"}, wantCode: 0, wantOut: "coursepack "},
+		{name: "help shows examples", args: []string{"build", "--help"}, wantCode: 0, wantOut: "coursepack build --split my-course"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := tt.args
+			if len(args) > 0 && args[0] == "build" {
+				args = append([]string{"build", "--out", out}, args[1:]...)
+			}
+			code, stdout, stderr := runCLI(t, tt.env, args...)
+			if code != tt.wantCode {
+				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tt.wantOut) {
+				t.Errorf("stdout %q does not contain %q", stdout, tt.wantOut)
+			}
+			if !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
+			}
+			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+				t.Errorf("stderr shows a crash: %s", stderr)
+			}
+			_, err := os.Stat(out)
+			if exists := err == nil; exists != tt.wantOutput {
+				t.Errorf("output folder exists = %v, want %v", exists, tt.wantOutput)
+			}
+		})
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for _, tt := range []struct {
+		n    int64
+		want string
+	}{{0, "0 B"}, {999, "999 B"}, {1000, "1.0 kB"}, {92400, "92.4 kB"}, {3_100_000, "3.1 MB"}, {2_000_000_000, "2.0 GB"}} {
+		if got := humanSize(tt.n); got != tt.want {
+			t.Errorf("humanSize(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,149 @@
+package coursepack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/format"
+)
+
+func TestBuildIsByteIdentical(t *testing.T) {
+	for _, layout := range []format.Layout{format.LayoutModule, format.LayoutCourse, format.LayoutSplit} {
+		t.Run(string(layout), func(t *testing.T) {
+			first, second := t.TempDir(), t.TempDir()
+			for _, out := range []string{first, second} {
+				if _, err := Build(context.Background(), Options{Dir: "examples/stepping-into-leadership", Layout: layout, Out: out}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			names, err := os.ReadDir(first)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(names) == 0 {
+				t.Fatal("the build wrote nothing")
+			}
+			for _, n := range names {
+				a, _ := os.ReadFile(filepath.Join(first, n.Name()))
+				b, err := os.ReadFile(filepath.Join(second, n.Name()))
+				if err != nil {
+					t.Fatalf("second build lacks %s: %v", n.Name(), err)
+				}
+				if !bytes.Equal(a, b) {
+					t.Errorf("%s differs between two builds of the same input", n.Name())
+				}
+			}
+		})
+	}
+}
+
+func TestBuildModifiedTimeChangesBytes(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	if _, err := Build(context.Background(), Options{Dir: "testdata/tiny", Out: a}); err != nil {
+		t.Fatal(err)
+	}
+	when := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	res, err := Build(context.Background(), Options{Dir: "testdata/tiny", Out: b, Modified: when})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _ := os.ReadFile(filepath.Join(a, filepath.Base(res.Written[0].Path)))
+	y, _ := os.ReadFile(res.Written[0].Path)
+	if bytes.Equal(x, y) {
+		t.Error("a different SOURCE_DATE_EPOCH time gave the same bytes")
+	}
+}
+
+func TestBuildDefaultsToDistInsideCourse(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("testdata/tiny")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Build(context.Background(), Options{Dir: dir, Formats: []string{"scorm12"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(dir, "dist", "tiny-scorm12.zip")
+	if len(res.Written) != 1 || res.Written[0].Path != want {
+		t.Fatalf("wrote %+v, want one package at %s", res.Written, want)
+	}
+	if _, err := os.Stat(want); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestBuildErrorsWriteNothing(t *testing.T) {
+	tests := []struct {
+		name    string
+		opts    Options
+		isUsage bool
+	}{
+		{"broken course", Options{Dir: "testdata/broken-course"}, false},
+		{"unknown format", Options{Dir: "testdata/tiny", Formats: []string{"scorm13"}}, true},
+		{"missing folder", Options{Dir: "testdata/no-such-course"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			tt.opts.Out = out
+			_, err := Build(context.Background(), tt.opts)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var usage *UsageError
+			if errors.As(err, &usage) != tt.isUsage {
+				t.Errorf("usage error = %v, want %v (%v)", !tt.isUsage, tt.isUsage, err)
+			}
+			if _, statErr := os.Stat(out); !os.IsNotExist(statErr) {
+				t.Errorf("a failed build created %s", out)
+			}
+		})
+	}
+}
+
+func TestBuildReportsEveryCourseProblem(t *testing.T) {
+	_, err := Build(context.Background(), Options{Dir: "testdata/broken-course", Out: t.TempDir()})
+	var problems course.Errors
+	if !errors.As(err, &problems) {
+		t.Fatalf("error %v is not course.Errors", err)
+	}
+	want := []string{
+		`course.yaml:1:1: missing required key "title"`,
+		`course.yaml:2:1: unknown key "titel" (did you mean "title"?)`,
+		`modules/one.md:7:1: file "../assets/missing.png" not found (looked for assets/missing.png in the course folder)`,
+	}
+	if len(problems) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%v", len(problems), len(want), err)
+	}
+	for i, p := range problems {
+		if p.Error() != want[i] {
+			t.Errorf("problem %d = %q, want %q", i, p.Error(), want[i])
+		}
+	}
+}
+
+func TestSelectFormats(t *testing.T) {
+	all, err := selectFormats(nil)
+	if err != nil || len(all) != len(Formats()) {
+		t.Fatalf("no names should select every format, got %d, %v", len(all), err)
+	}
+	one, err := selectFormats([]string{"scorm12", "scorm12"})
+	if err != nil || len(one) != 1 {
+		t.Errorf("a repeated name should select one format, got %d, %v", len(one), err)
+	}
+}
+
+func BenchmarkBuildExample(b *testing.B) {
+	out := b.TempDir()
+	for b.Loop() {
+		if _, err := Build(context.Background(), Options{Dir: "examples/stepping-into-leadership", Out: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
