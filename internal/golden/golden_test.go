@@ -60,7 +60,7 @@ func (r *recorder) Errorf(format string, args ...any) {
 	}
 }
 func (r *recorder) Fatalf(format string, args ...any) { r.Errorf(format, args...) }
-func (r *recorder) Logf(string, ...any) {}
+func (r *recorder) Logf(string, ...any)               {}
 
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()

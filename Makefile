@@ -1,0 +1,63 @@
+# coursepack's one test command, for developers and CI alike:
+#
+#	make test
+#
+# It needs Go, Node.js 20 with npm, and Debian's chromium and libxml2-utils
+# (xmllint); .ci/run installs the last two when they are missing.
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+
+GO ?= go
+NODE ?= node
+NPM ?= npm
+
+# The player's JavaScript unit tests (node:test). By default they run when
+# templates/ holds any *.test.js file; set PLAYER_JS_TESTS to the player's
+# own command to change that, or to nothing to skip them.
+PLAYER_JS_TESTS ?= $(if $(shell find templates -name '*.test.js' -not -path '*/node_modules/*' 2>/dev/null | head -n 1),$(NODE) --test templates/)
+
+# What `make example` builds, and where to.
+EXAMPLE ?= examples/stepping-into-leadership
+EXAMPLE_OUT ?= build/example
+EXAMPLE_FORMAT ?= scorm12
+
+E2E_DEPS := e2e/node_modules/.package-lock.json
+
+.PHONY: test go-test js-test e2e e2e-deps example bench
+
+## test: go vet, Go tests with the race detector, the player's JavaScript
+## tests, then the end-to-end tests in headless Chromium. It stops at the
+## first suite that fails; make -k test runs them all.
+test: e2e-deps go-test js-test e2e
+
+go-test:
+	$(GO) vet ./...
+	$(GO) test -race ./...
+
+js-test:
+ifneq ($(strip $(PLAYER_JS_TESTS)),)
+	$(PLAYER_JS_TESTS)
+else
+	@echo "no player JavaScript tests"
+endif
+
+e2e: e2e-deps
+	cd e2e && $(NODE) --test
+
+## e2e-deps: npm ci in e2e/ when node_modules is missing or older than the
+## lock file. (e2e/.npmrc turns install scripts off: nothing is downloaded
+## but the packages themselves.)
+e2e-deps: $(E2E_DEPS)
+
+$(E2E_DEPS): e2e/package.json e2e/package-lock.json
+	cd e2e && $(NPM) ci
+	touch $@
+
+## example: build the example course.
+example:
+	$(GO) run ./cmd/coursepack build $(EXAMPLE) --format $(EXAMPLE_FORMAT) --out $(EXAMPLE_OUT)
+
+## bench: every Go benchmark, with allocations.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

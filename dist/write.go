@@ -1,0 +1,143 @@
+package dist
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Written is a zip that WriteAll wrote.
+type Written struct {
+	// Path is the zip's path: dir joined with the package's Name.
+	Path string
+	// Size is the zip's size in bytes.
+	Size int64
+}
+
+// checkName reports whether name may be a zip's file name in a folder.
+func checkName(name string) error {
+	switch {
+	case name == "", name == ".", name == "..":
+		return fmt.Errorf("dist: package name %q is not a file name", name)
+	case strings.ContainsAny(name, `/\`), strings.ContainsRune(name, 0):
+		return fmt.Errorf("dist: package name %q must be a file name, with no folder", name)
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("dist: package name %q starts with a dot", name)
+	}
+	return nil
+}
+
+// WriteAll writes each package as the zip dir/<Name>, creating dir if need
+// be. It is all or nothing: every zip is first written to a temporary file
+// in dir (named with a leading dot) and flushed to disk, and only when all
+// of them have been written are they renamed into place, replacing any zip
+// of the same name. On a failure every temporary file is removed and no zip
+// in dir is new or changed; files already in dir are left alone.
+//
+// The renames at the end are not one atomic step: should one of them fail
+// (which in a single folder takes a failing disk), the zips renamed before
+// it stay in place and the error says so.
+func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
+	names := make(map[string]bool, len(pkgs))
+	for _, p := range pkgs {
+		if err := checkName(p.Name); err != nil {
+			return nil, err
+		}
+		if names[p.Name] {
+			return nil, fmt.Errorf("dist: two packages are named %q", p.Name)
+		}
+		names[p.Name] = true
+	}
+	mod, err := opts.modTime()
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("dist: %w", err)
+	}
+
+	temps := make([]string, 0, len(pkgs))
+	removeTemps := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	written := make([]Written, 0, len(pkgs))
+	for _, p := range pkgs {
+		tmp, size, err := writeTemp(dir, p, mod)
+		if tmp != "" {
+			temps = append(temps, tmp)
+		}
+		if err != nil {
+			removeTemps()
+			return nil, err
+		}
+		written = append(written, Written{Path: filepath.Join(dir, p.Name), Size: size})
+	}
+	for i, tmp := range temps {
+		if err := os.Rename(tmp, written[i].Path); err != nil {
+			removeTemps()
+			var done []string
+			for _, w := range written[:i] {
+				done = append(done, w.Path)
+			}
+			if len(done) > 0 {
+				return nil, fmt.Errorf("dist: %w (already in place: %s)", err, strings.Join(done, ", "))
+			}
+			return nil, fmt.Errorf("dist: %w", err)
+		}
+	}
+	syncDir(dir)
+	return written, nil
+}
+
+// writeTemp writes p to a new temporary file in dir, flushed to disk, and
+// returns its path (set whenever the file was created, so that the caller
+// can remove it) and size.
+func writeTemp(dir string, p *Package, mod time.Time) (string, int64, error) {
+	f, err := os.CreateTemp(dir, "."+p.Name+".*.tmp")
+	if err != nil {
+		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) (string, int64, error) {
+		f.Close()
+		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	bw := bufio.NewWriterSize(f, 256<<10)
+	if err := writeZip(bw, p, mod); err != nil {
+		return fail(err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(0o644); err != nil {
+		return fail(err)
+	}
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	info, err := f.Stat()
+	if err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	return tmp, info.Size(), nil
+}
+
+// syncDir flushes dir's entries (the renames) to disk where the system
+// allows it; a failure is not reported, since the zips are written either
+// way and some systems cannot sync a folder at all.
+func syncDir(dir string) {
+	d, err := os.Open(dir)
+	if err != nil {
+		return
+	}
+	d.Sync()
+	d.Close()
+}
