@@ -13,10 +13,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/coursepack/coursepack/bundle"
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
 	"github.com/coursepack/coursepack/scorm"
+	"github.com/coursepack/coursepack/templates"
 )
 
 // Formats lists every package format the tool offers, in the order the
@@ -41,12 +43,18 @@ type Options struct {
 	// Modified is the time stamped on every zip entry (from
 	// SOURCE_DATE_EPOCH); zero means dist's fixed default.
 	Modified time.Time
+	// Strict turns warnings into errors: nothing is written when any
+	// warning is found.
+	Strict bool
 }
 
 // Result says what a build wrote.
 type Result struct {
 	Course  *course.Course
 	Written []dist.Written
+	// Warnings are problems that do not stop a build, located like course
+	// errors, sorted by file and line.
+	Warnings course.Errors
 }
 
 // UsageError reports options that cannot be used together or name something
@@ -65,6 +73,13 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	c, err := course.Load(opts.Dir)
 	if err != nil {
 		return nil, err
+	}
+	warnings, err := stateWarnings(c, formats, opts.Layout)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Strict && len(warnings) > 0 {
+		return nil, warnings
 	}
 	var pkgs []*dist.Package
 	for _, f := range formats {
@@ -85,7 +100,49 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Course: c, Written: written}, nil
+	return &Result{Course: c, Written: written, Warnings: warnings}, nil
+}
+
+// stateWarnings flags every launchable unit whose learner state can, in the
+// worst case, outgrow what a format's runtime stores (SCORM 1.2 keeps 4,096
+// characters of suspend_data). A learner who writes that much keeps the
+// full text in the browser and is told; the LMS gets a shortened copy.
+func stateWarnings(c *course.Course, formats []format.Format, layout format.Layout) (course.Errors, error) {
+	var warnings course.Errors
+	seen := map[string]bool{}
+	for _, f := range formats {
+		plans, err := bundle.Plans(c, layout)
+		if err != nil {
+			return nil, err
+		}
+		for _, plan := range plans {
+			for _, u := range plan.Units {
+				worst, limit := templates.StateBudget(u.Modules, f.Runtime())
+				if limit == 0 || worst <= limit {
+					continue
+				}
+				file := course.CourseFile
+				if len(u.Modules) == 1 {
+					file = u.Modules[0].Source
+				}
+				msg := fmt.Sprintf("%s: the learner state of %s can reach %d characters, over the %d the format stores "+
+					"(longer answers reach the LMS shortened; the learner keeps the full text); cap reflections with max= to fit",
+					f.Name(), unitName(u), worst, limit)
+				if !seen[file+msg] {
+					seen[file+msg] = true
+					warnings = append(warnings, course.Error{File: file, Line: 1, Msg: msg})
+				}
+			}
+		}
+	}
+	return warnings, nil
+}
+
+func unitName(u bundle.Unit) string {
+	if u.ID == bundle.CourseUnitID {
+		return "the course"
+	}
+	return fmt.Sprintf("module %q", u.ID)
 }
 
 // selectFormats resolves format names, keeping the order of Formats and

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,5 +146,34 @@ func BenchmarkBuildExample(b *testing.B) {
 		if _, err := Build(context.Background(), Options{Dir: "examples/stepping-into-leadership", Out: out}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestStateWarnings(t *testing.T) {
+	res, err := Build(context.Background(), Options{Dir: "testdata/tiny", Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 0 {
+		t.Errorf("a small course got warnings: %v", res.Warnings)
+	}
+
+	res, err = Build(context.Background(), Options{Dir: "testdata/long-reflections", Out: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].File != "modules/one.md" ||
+		!strings.Contains(res.Warnings[0].Msg, `scorm12: the learner state of module "one" can reach`) {
+		t.Errorf("want one warning on modules/one.md, got %v", res.Warnings)
+	}
+
+	out := filepath.Join(t.TempDir(), "out")
+	_, err = Build(context.Background(), Options{Dir: "testdata/long-reflections", Out: out, Strict: true})
+	var problems course.Errors
+	if !errors.As(err, &problems) || len(problems) != 1 {
+		t.Fatalf("strict build: want the warning as an error, got %v", err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Error("a strict build with warnings wrote output")
 	}
 }

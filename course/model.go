@@ -99,7 +99,8 @@ type Page struct {
 	// ID is unique within the module, derived from the page's title.
 	ID    string
 	Title string
-	// HTML is the rendered content of the page.
+	// HTML is the rendered content of the page, without the heading that
+	// gave the page its title: the player shows the title itself.
 	HTML template.HTML
 }
 

@@ -113,6 +113,11 @@ func (l *loader) readPage(m *moduleFile, span pageSpan, number int, pageIDs map[
 	doc.SetAttributeString(footnotePrefixAttr, []byte(id+"-"))
 
 	p.extract(doc)
+	if heading != nil {
+		// The player shows the title itself, at the heading level its layout
+		// needs, and moves focus to it when the page changes.
+		doc.RemoveChild(doc, heading)
+	}
 
 	var buf bytes.Buffer
 	if err := l.md.Renderer().Render(&buf, src, doc); err != nil {

@@ -33,6 +33,9 @@ type Format interface {
 	Name() string
 	// Description is a one-line summary for help text.
 	Description() string
+	// Runtime names the player's tracking adapter the format's pages use:
+	// "scorm12", "scorm2004", "xapi", "cmi5" or "web".
+	Runtime() string
 	// Build makes the format's packages. It does not write them.
 	Build(c *course.Course, opts Options) ([]*dist.Package, error)
 }

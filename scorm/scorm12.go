@@ -18,7 +18,6 @@ const (
 	nsIMSCP12 = "http://www.imsproject.org/xsd/imscp_rootv1p1p2"
 	nsADLCP12 = "http://www.adlnet.org/xsd/adlcp_rootv1p2"
 	nsIMSMD12 = "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1"
-	nsXSI     = "http://www.w3.org/2001/XMLSchema-instance"
 )
 
 // V12 is the SCORM 1.2 format.
@@ -29,6 +28,9 @@ var _ format.Format = V12{}
 // Name is "scorm12".
 func (V12) Name() string { return "scorm12" }
 
+// Runtime is the player's SCORM 1.2 adapter.
+func (V12) Runtime() string { return "scorm12" }
+
 // Description says what the format is for.
 func (V12) Description() string {
 	return "SCORM 1.2 package (the widest LMS support: Moodle, Totara, Cornerstone, SCORM Cloud, ...)"
@@ -36,88 +38,27 @@ func (V12) Description() string {
 
 // Build makes one SCORM 1.2 package per plan of the layout.
 func (f V12) Build(c *course.Course, opts format.Options) ([]*dist.Package, error) {
-	plans, err := bundle.Plans(c, opts.Layout)
-	if err != nil {
-		return nil, err
-	}
-	var pkgs []*dist.Package
-	for _, plan := range plans {
-		contents, err := bundle.Build(c, plan.Units, "scorm12")
-		if err != nil {
-			return nil, err
-		}
-		pkg := &dist.Package{Name: bundle.Slug(c) + "-" + f.Name() + plan.Suffix + ".zip"}
-		pkg.Files = contents.Files()
-		if err := writeManifest(pkg, Manifest12(c, plan, contents)); err != nil {
-			return nil, err
-		}
-		pkgs = append(pkgs, pkg)
-	}
-	return pkgs, nil
+	return build(c, opts, f.Name(), Manifest12)
 }
 
 // Manifest12 writes the SCORM 1.2 imsmanifest.xml of one package: course
 // metadata (IMS LOM 1.2.1), one organisation with an item per unit, a SCO
 // resource per unit and one asset resource with the shared files.
 func Manifest12(c *course.Course, plan bundle.Plan, contents bundle.Contents) *etree.Document {
-	doc := newDocument()
-	m := doc.CreateElement("manifest")
-	m.CreateAttr("identifier", manifestID(c, plan.Suffix))
-	m.CreateAttr("version", c.Version)
-	m.CreateAttr("xmlns", nsIMSCP12)
-	m.CreateAttr("xmlns:adlcp", nsADLCP12)
-	m.CreateAttr("xmlns:imsmd", nsIMSMD12)
-	m.CreateAttr("xmlns:xsi", nsXSI)
-	m.CreateAttr("xsi:schemaLocation", schemaLocation(
-		nsIMSCP12, "imscp_rootv1p1p2.xsd",
-		nsADLCP12, "adlcp_rootv1p2.xsd",
-		nsIMSMD12, "imsmd_rootv1p2p1.xsd"))
-
-	meta := m.CreateElement("metadata")
-	meta.CreateElement("schema").SetText("ADL SCORM")
-	meta.CreateElement("schemaversion").SetText("1.2")
+	doc, m, meta := newManifest(c, plan, "1.2", []namespace{
+		{"", nsIMSCP12, "imscp_rootv1p1p2.xsd"},
+		{"adlcp", nsADLCP12, "adlcp_rootv1p2.xsd"},
+		{"imsmd", nsIMSMD12, "imsmd_rootv1p2p1.xsd"},
+	})
 	lom12(meta, c, plan)
-
-	orgs := m.CreateElement("organizations")
-	orgs.CreateAttr("default", "organization")
-	org := orgs.CreateElement("organization")
-	org.CreateAttr("identifier", "organization")
-	org.CreateElement("title").SetText(title(planTitle(c, plan)))
-	for _, u := range plan.Units {
-		item := org.CreateElement("item")
-		item.CreateAttr("identifier", itemID(u))
-		item.CreateAttr("identifierref", resourceID(u))
-		item.CreateElement("title").SetText(title(u.Title))
+	_, items := addOrganization(m, c, plan)
+	for i, u := range plan.Units {
 		if u.MasteryScore != nil {
-			item.CreateElement("adlcp:masteryscore").SetText(strconv.Itoa(*u.MasteryScore))
+			items[i].CreateElement("adlcp:masteryscore").SetText(strconv.Itoa(*u.MasteryScore))
 		}
 	}
-
-	resources := m.CreateElement("resources")
-	for i, u := range plan.Units {
-		res := resources.CreateElement("resource")
-		res.CreateAttr("identifier", resourceID(u))
-		res.CreateAttr("type", "webcontent")
-		res.CreateAttr("adlcp:scormtype", "sco")
-		res.CreateAttr("href", u.Href)
-		addFiles(res, contents.Pages[i:i+1])
-		res.CreateElement("dependency").CreateAttr("identifierref", sharedID)
-	}
-	shared := resources.CreateElement("resource")
-	shared.CreateAttr("identifier", sharedID)
-	shared.CreateAttr("type", "webcontent")
-	shared.CreateAttr("adlcp:scormtype", "asset")
-	addFiles(shared, contents.Shared)
+	addResources(m, plan, contents, "adlcp:scormtype")
 	return doc
-}
-
-// planTitle is the organisation title: the course's, or for one package
-// of a split build, the course's and the module's.
-func planTitle(c *course.Course, plan bundle.Plan) string {
-	if plan.Suffix != "" && len(plan.Units) == 1 {
-		return c.Title + ": " + plan.Units[0].Title
-	}
-	return c.Title
 }
 
 // lom12 adds the course's IMS LOM 1.2.1 metadata.

@@ -11,12 +11,23 @@
 // progress through the runtime adapter and falls back to the browser's
 // localStorage when no runtime is found. The page requests nothing from any
 // other host.
+//
+// The learner activities (knowledge checks, reflections, the action plan)
+// are wired by player/activities.js; scoring, the status rules and the
+// versioned state format are in player/core.js, which documents them.
+// Every adapter implements init, save(state, status, score), record
+// (one interaction: a checked answer or a reflection), flush and finish.
+// In a unit holding several modules, the status follows the course's
+// completion rule and mastery score, and the score is the mean of the
+// scores of the modules with questions. StateBudget estimates the largest
+// state a unit can save, for the runtime's limit.
 package templates
 
 import (
 	"embed"
 	"errors"
 	"fmt"
+	"html"
 	"html/template"
 	"io"
 	"io/fs"
@@ -135,20 +146,39 @@ type docPage struct {
 
 // config is the JSON the player script reads from #cp-config.
 type config struct {
-	V       int               `json:"v"`
-	Course  string            `json:"course"`
-	Runtime string            `json:"runtime"`
-	Key     string            `json:"key"`
-	Modules []configModule    `json:"modules"`
-	T       map[string]string `json:"t"`
+	V      int    `json:"v"`
+	Course string `json:"course"`
+	Title  string `json:"title"`
+	Lang   string `json:"lang,omitempty"`
+	// Runtime is the runtime the page reports to.
+	Runtime string `json:"runtime"`
+	// Key is the localStorage key of the standalone player's progress.
+	Key string `json:"key"`
+	// Notes is the localStorage key of the local copy of the learner's
+	// text (every reflection and action plan of the course).
+	Notes string `json:"notes"`
+	// Completion and Mastery are the course's rule and pass mark, which
+	// decide the status of a unit holding several modules.
+	Completion string         `json:"completion"`
+	Mastery    *int           `json:"mastery"`
+	Limits     Limits         `json:"limits"`
+	Modules    []configModule `json:"modules"`
+	// Gather lists every reflection of the course, by module, when a module
+	// of the page holds the action plan.
+	Gather []gatherModule    `json:"gather,omitempty"`
+	T      map[string]string `json:"t"`
 }
 
 type configModule struct {
-	ID         string           `json:"id"`
-	Completion string           `json:"completion"`
-	Mastery    *int             `json:"mastery"`
-	Pages      []string         `json:"pages"`
-	Questions  []configQuestion `json:"questions"`
+	ID          string             `json:"id"`
+	Title       string             `json:"title"`
+	Completion  string             `json:"completion"`
+	Mastery     *int               `json:"mastery"`
+	Pages       []string           `json:"pages"`
+	Questions   []configQuestion   `json:"questions"`
+	Reflections []configReflection `json:"reflections"`
+	// Plan is true when a page of the module holds the action plan.
+	Plan bool `json:"plan,omitempty"`
 }
 
 // configQuestion is the answer key of a knowledge-check question.
@@ -158,14 +188,43 @@ type configQuestion struct {
 	Correct  []string `json:"correct,omitempty"`
 	Answers  []string `json:"answers,omitempty"`
 	Attempts int      `json:"attempts,omitempty"`
+	// Options is the number of options (0 for a text question).
+	Options int `json:"options,omitempty"`
+}
+
+// configReflection is a reflection and the cap of its answer.
+type configReflection struct {
+	ID  string `json:"id"`
+	Max int    `json:"max"`
+}
+
+// gatherModule is a module's reflection prompts, as plain text, for the
+// action plan.
+type gatherModule struct {
+	ID          string             `json:"id"`
+	Title       string             `json:"title"`
+	Reflections []gatherReflection `json:"reflections"`
+}
+
+type gatherReflection struct {
+	ID     string `json:"id"`
+	Prompt string `json:"prompt"`
 }
 
 // scriptKeys are the interface texts the player script uses.
 var scriptKeys = []string{
 	"progress.page", "contents.viewed",
-	"notice.local", "notice.none",
+	"notice.local", "notice.none", "notice.clipped", "notice.unsaved",
 	"end.module", "end.course", "end.exited",
 	"end.incomplete-title", "end.incomplete", "end.missing",
+	"end.score", "end.failed",
+	"question.correct", "question.wrong", "question.retry", "question.left",
+	"question.empty", "question.right-option", "question.accepted",
+	"reflection.count",
+	"plan.title", "plan.reflections", "plan.missing", "plan.missing-note", "plan.empty",
+	"plan.goals", "plan.goal", "plan.goal-text", "plan.actions", "plan.date",
+	"plan.add", "plan.remove", "plan.max", "plan.buddy", "plan.review",
+	"plan.download", "plan.print", "plan.file", "plan.no-goals", "plan.made",
 }
 
 func newDoc(v View) (doc, error) {
@@ -199,7 +258,16 @@ func newDoc(v View) (doc, error) {
 		d.Title = v.Modules[0].Title + " – " + c.Title
 	}
 	ids := make([]string, len(v.Modules))
-	d.Config = config{V: 1, Course: c.ID, Runtime: v.Runtime, T: map[string]string{}}
+	courseRule := c.Completion
+	if courseRule == "" {
+		courseRule = course.CompletionPages
+	}
+	d.Config = config{
+		V: 1, Course: c.ID, Title: c.Title, Lang: c.Language, Runtime: v.Runtime,
+		Notes: NotesKey(c.ID), Completion: string(courseRule), Mastery: c.MasteryScore,
+		Limits: limits, T: map[string]string{},
+	}
+	plan := false
 	for _, k := range scriptKeys {
 		d.Config.T[k] = v.Strings.Get(k)
 	}
@@ -221,14 +289,18 @@ func newDoc(v View) (doc, error) {
 		if mastery == nil {
 			mastery = c.MasteryScore
 		}
-		cm := configModule{ID: m.ID, Completion: string(rule), Mastery: mastery, Pages: []string{}, Questions: []configQuestion{}}
+		cm := configModule{
+			ID: m.ID, Title: m.Title, Completion: string(rule), Mastery: mastery,
+			Pages: []string{}, Questions: []configQuestion{}, Reflections: []configReflection{}, Plan: m.ActionPlan,
+		}
+		plan = plan || m.ActionPlan
 		for _, p := range m.Pages {
 			dm.Pages = append(dm.Pages, docPage{Anchor: dm.Anchor + "." + p.ID, Index: index, Title: p.Title, HTML: p.HTML})
 			cm.Pages = append(cm.Pages, p.ID)
 			index++
 		}
 		for _, q := range m.Questions {
-			cq := configQuestion{ID: q.ID, Type: string(q.Type), Answers: q.Answers, Attempts: q.Attempts}
+			cq := configQuestion{ID: q.ID, Type: string(q.Type), Answers: q.Answers, Attempts: q.Attempts, Options: len(q.Options)}
 			for _, o := range q.Options {
 				if o.Correct {
 					cq.Correct = append(cq.Correct, o.ID)
@@ -236,11 +308,56 @@ func newDoc(v View) (doc, error) {
 			}
 			cm.Questions = append(cm.Questions, cq)
 		}
+		for _, r := range m.Reflections {
+			cm.Reflections = append(cm.Reflections, configReflection{ID: r.ID, Max: ReflectionMax(r)})
+		}
 		d.Modules = append(d.Modules, dm)
 		d.Config.Modules = append(d.Config.Modules, cm)
 	}
 	d.Config.Key = StorageKey(c.ID, ids)
+	if plan {
+		d.Config.Gather = gather(c)
+	}
 	return d, nil
+}
+
+// gather lists the reflection prompts of every module of c that has any.
+func gather(c *course.Course) []gatherModule {
+	out := []gatherModule{}
+	for _, m := range c.Modules {
+		if len(m.Reflections) == 0 {
+			continue
+		}
+		g := gatherModule{ID: m.ID, Title: m.Title}
+		for _, r := range m.Reflections {
+			g.Reflections = append(g.Reflections, gatherReflection{ID: r.ID, Prompt: plainText(r.Prompt)})
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+var (
+	blockEnd = regexp.MustCompile(`(?i)</(p|li|h[1-6]|blockquote|div|tr)>|<br\s*/?>`)
+	anyTag   = regexp.MustCompile(`<[^>]*>`)
+	blankRun = regexp.MustCompile(`[ \t]*\n[\s]*`)
+	spaceRun = regexp.MustCompile(`[ \t]+`)
+)
+
+// plainText turns a rendered fragment into text: tags dropped, entities
+// decoded, one line per paragraph.
+func plainText(h template.HTML) string {
+	s := blockEnd.ReplaceAllString(string(h), "\n")
+	s = html.UnescapeString(anyTag.ReplaceAllString(s, ""))
+	s = spaceRun.ReplaceAllString(s, " ")
+	return strings.TrimSpace(blankRun.ReplaceAllString(s, "\n"))
+}
+
+// NotesKey is the localStorage key under which the player keeps a full copy
+// of the learner's reflections and action plans of the course courseID.
+// (Module ids cannot hold ":", so it cannot clash with StorageKey.)
+func NotesKey(courseID string) string {
+	return "coursepack:" + courseID + "#:notes"
 }
 
 // StorageKey is the localStorage key under which the standalone player keeps

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"html/template"
 	"os"
@@ -127,7 +128,9 @@ func TestRender(t *testing.T) {
 		`<script src="player/core.js"></script>`,
 		`<script src="player/scorm12.js"></script>`,
 		`<script src="player/local.js"></script>`,
+		`<script src="player/activities.js"></script>`,
 		`<script src="player/player.js"></script>`,
+		`<p class="cp-notice cp-notice-warn" id="cp-store-notice" role="status" hidden></p>`,
 		`<a class="cp-skip" href="#cp-main">Skip to content</a>`,
 		`<header class="cp-header">`, `<nav class="cp-contents"`, `<main class="cp-main" id="cp-main" tabindex="-1">`,
 		`<button type="button" class="cp-button" id="cp-prev">Previous</button>`,
@@ -255,10 +258,21 @@ func TestPlayerFiles(t *testing.T) {
 			t.Errorf("%s is a test file", f.Path)
 		}
 	}
-	want := "player/core.js,player/local.js,player/player.css,player/player.js,player/scorm12.js"
+	want := "player/activities.js,player/core.js,player/local.js,player/player.css,player/player.js,player/scorm12.js"
 	if got := strings.Join(paths, ","); got != want {
 		t.Errorf("PlayerFiles = %s, want %s", got, want)
 	}
+	// The whole player, gzipped, stays small.
+	var all bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&all, gzip.BestCompression)
+	for _, f := range list {
+		_, _ = zw.Write(f.Data)
+	}
+	_ = zw.Close()
+	if all.Len() > 30*1024 {
+		t.Errorf("the player is %d bytes gzipped; keep it under 30 KB", all.Len())
+	}
+	t.Logf("player: %d bytes gzipped", all.Len())
 	page, _ := files.ReadFile("page.html.tmpl")
 	if m := remoteURL.Find(page); m != nil {
 		t.Errorf("page template refers to another host: %s", m)
@@ -277,5 +291,50 @@ func TestJavaScript(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("node --test: %v\n%s", err, out)
+	}
+}
+
+func TestConfigActivities(t *testing.T) {
+	strs, err := i18n.For("en-GB")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := budgetCourse()
+	one := parseConfig(t, render(t, View{Course: c, Modules: c.Modules[:1], Runtime: "scorm12", Strings: strs}))
+	if one.Gather != nil {
+		t.Errorf("gather without an action plan: %+v", one.Gather)
+	}
+	if one.Title != "Budget" || one.Lang != "en-GB" || one.Notes != "coursepack:https://example.org/budget#:notes" ||
+		one.Completion != "pages-and-passed" || one.Mastery == nil || *one.Mastery != 75 || one.Limits != limits {
+		t.Errorf("config = %+v", one)
+	}
+	m := one.Modules[0]
+	if m.Title != "Checks" || m.Plan {
+		t.Errorf("module = %+v", m)
+	}
+	if got, _ := json.Marshal(m.Reflections); string(got) != `[{"id":"checks-r1","max":1000},{"id":"checks-r2","max":300}]` {
+		t.Errorf("reflections = %s", got)
+	}
+	if got, _ := json.Marshal(m.Questions); string(got) != `[{"id":"checks-q1","type":"single","correct":["b"],"attempts":2,"options":4},`+
+		`{"id":"checks-q2","type":"multiple","correct":["a","c","f"],"options":12},`+
+		`{"id":"checks-q3","type":"true-false","correct":["t"],"attempts":1,"options":2},`+
+		`{"id":"checks-q4","type":"text","answers":["Paris","paris, France"],"attempts":12}]` {
+		t.Errorf("questions = %s", got)
+	}
+	for _, k := range []string{"question.correct", "plan.download", "notice.clipped", "reflection.count", "end.score"} {
+		if v := one.T[k]; v == "" || v == k {
+			t.Errorf("script text %s = %q", k, v)
+		}
+	}
+
+	plan := parseConfig(t, render(t, View{Course: c, Modules: c.Modules[1:], Runtime: "scorm12", Strings: strs}))
+	if !plan.Modules[0].Plan {
+		t.Error("plan module not marked")
+	}
+	got, _ := json.Marshal(plan.Gather)
+	want := `[{"id":"checks","title":"Checks","reflections":[{"id":"checks-r1","prompt":"Think hard \u0026 write.\nThen more."},` +
+		`{"id":"checks-r2","prompt":"Short."}]},{"id":"plan","title":"Plan","reflections":[{"id":"plan-r1","prompt":"Last one"}]}]`
+	if string(got) != want {
+		t.Errorf("gather = %s\nwant %s", got, want)
 	}
 }

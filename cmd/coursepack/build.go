@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coursepack/coursepack"
+	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
 )
@@ -17,6 +18,7 @@ type buildOptions struct {
 	out     string
 	sco     string
 	split   bool
+	strict  bool
 }
 
 func newBuildCommand(getenv func(string) string) *cobra.Command {
@@ -51,6 +53,7 @@ fixed default.`,
 			if err != nil {
 				return located(dir, err)
 			}
+			printWarnings(cmd, dir, res.Warnings)
 			printWritten(cmd, res.Written)
 			return nil
 		},
@@ -60,11 +63,12 @@ fixed default.`,
 	f.StringVarP(&o.out, "out", "o", "", "folder to write packages to (default DIR/dist)")
 	f.StringVar(&o.sco, "sco", "module", `launchable units: "module" (one per module) or "course" (one for the whole course)`)
 	f.BoolVar(&o.split, "split", false, "write one package per module")
+	f.BoolVar(&o.strict, "strict", false, "treat warnings as errors: write nothing when there is any")
 	return cmd
 }
 
 func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursepack.Options, error) {
-	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out}
+	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out, Strict: o.strict}
 	switch {
 	case o.split && o.sco == "course":
 		return opts, &coursepack.UsageError{Msg: "--split and --sco course cannot be used together"}
@@ -85,6 +89,16 @@ func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursep
 		opts.Modified = t
 	}
 	return opts, nil
+}
+
+// printWarnings writes each warning to stderr as file:line: warning: message,
+// with the file relative to the working folder.
+func printWarnings(cmd *cobra.Command, dir string, warnings course.Errors) {
+	for _, w := range warnings {
+		w.File = filepath.ToSlash(filepath.Join(dir, w.File))
+		w.Msg = "warning: " + w.Msg
+		fmt.Fprintln(cmd.ErrOrStderr(), w.Error())
+	}
 }
 
 func printWritten(cmd *cobra.Command, written []dist.Written) {

@@ -20,6 +20,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 func TestExitStatusAndMessages(t *testing.T) {
 	tiny := filepath.Join("..", "..", "testdata", "tiny")
 	broken := filepath.Join("..", "..", "testdata", "broken-course")
+	long := filepath.Join("..", "..", "testdata", "long-reflections")
 	tests := []struct {
 		name       string
 		env        map[string]string
@@ -37,6 +38,9 @@ func TestExitStatusAndMessages(t *testing.T) {
 		{name: "broken course", args: []string{"build", broken}, wantCode: 1,
 			wantErr: filepath.ToSlash(broken) + `/course.yaml:2:1: unknown key "titel" (did you mean "title"?)`},
 		{name: "problem count", args: []string{"build", broken}, wantCode: 1, wantErr: "3 problems in the course; nothing was written"},
+		{name: "warning", args: []string{"build", long}, wantCode: 0, wantOutput: true,
+			wantErr: filepath.ToSlash(long) + `/modules/one.md:1: warning: scorm12: the learner state of module "one" can reach`},
+		{name: "strict", args: []string{"build", "--strict", long}, wantCode: 1, wantErr: "1 problem in the course; nothing was written"},
 		{name: "missing folder", args: []string{"build", "no-such-folder"}, wantCode: 1, wantErr: "no-such-folder"},
 		{name: "unknown format", args: []string{"build", "--format", "scorm13", tiny}, wantCode: 2, wantErr: `unknown format "scorm13" (choose from scorm12)`},
 		{name: "unknown flag", args: []string{"build", "--bogus", tiny}, wantCode: 2, wantErr: "unknown flag: --bogus"},

@@ -7,9 +7,11 @@
 
   var CP = typeof module === "object" && module.exports ? require("./core.js") : root.CP;
 
-  /* opts (optional, for tests): storage (a Storage-like object). */
+  /* opts (optional): storage (a Storage-like object, for tests), notify
+   * (see scorm12.js). */
   CP.runtimes.local = function (config, opts) {
     opts = opts || {};
+    var notify = opts.notify || function () {};
     var storage = opts.storage;
     if (!storage) {
       try {
@@ -41,15 +43,22 @@
         return { entry: "resume", state: state, location: state && state.l || "", status: status };
       },
 
-      save: function (state, next) {
+      save: function (state, next, score) {
         status = CP.mergeStatus(status, next);
         if (!storage) return;
+        var rec = { st: status, d: CP.encode(state) };
+        if (typeof score === "number") rec.sc = score;
         try {
-          storage.setItem(config.key, JSON.stringify({ st: status, d: CP.encode(state) }));
+          storage.setItem(config.key, JSON.stringify(rec));
+          notify("stored");
         } catch (e) {
           console.warn("coursepack: progress not saved in this browser", e);
+          notify("unsaved");
         }
       },
+
+      /* Nobody reads interactions here: the state keeps the answers. */
+      record: function () {},
 
       flush: function () {},
       finish: function () {}

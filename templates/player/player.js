@@ -54,17 +54,42 @@
 
   /* ---- tracking ---- */
 
-  var adapter, state, status, started;
+  var adapter, state, status, started, ui;
+  var score = null;
   var current = -1;
   var finished = false;
+  var saveTimer = null;
+  var storage = null;
+  try {
+    storage = window.localStorage;
+  } catch (e) {
+    storage = null;
+  }
+
+  /* onStore shows or hides the notice about learner text the runtime
+   * cannot keep in full. */
+  function onStore(kind) {
+    var n = $("cp-store-notice");
+    if (!n) return;
+    if (kind === "stored") {
+      n.hidden = true;
+      return;
+    }
+    var msg = text(kind === "clipped" ? "notice.clipped" : "notice.unsaved");
+    if (n.textContent !== msg || n.hidden) {
+      n.textContent = msg;
+      n.hidden = false;
+    }
+  }
 
   /* launch starts the configured runtime's adapter, or the standalone one
    * when that runtime is missing or fails; init may return a promise. */
   function launch(then) {
     var make = CP.runtimes[config.runtime];
-    var a = (make && make(config)) || null;
+    var opts = { notify: onStore };
+    var a = (make && make(config, opts)) || null;
     function fallback() {
-      a = CP.runtimes.local(config);
+      a = CP.runtimes.local(config, opts);
       then(a, a.init());
     }
     var r = a && a.init();
@@ -77,9 +102,26 @@
     else fallback();
   }
 
+  /* save hands the state, status and score to the adapter and refreshes
+   * the local copy of the learner's text. */
   function save() {
-    status = CP.mergeStatus(status, CP.status(config, state));
-    adapter.save(state, status);
+    if (saveTimer !== null) {
+      clearTimeout(saveTimer);
+      saveTimer = null;
+    }
+    var r = CP.result(config, state);
+    status = CP.mergeStatus(status, r.status);
+    score = r.score;
+    adapter.save(state, status, score);
+    CP.writeNotes(storage, config.notes, config, state);
+  }
+
+  /* changed is called by the activities: save now, or within a second
+   * while the learner types. */
+  function changed(now) {
+    if (finished) return;
+    if (now) save();
+    else if (saveTimer === null) saveTimer = setTimeout(save, 1000);
   }
 
   /* ---- view ---- */
@@ -110,6 +152,13 @@
     var missing = pages.filter(function (p) {
       return !state.m[config.modules[p.mi].id].seen[p.pi];
     });
+    var sc = $("cp-end-score");
+    if (sc) {
+      var mastery = course ? config.mastery : config.modules[0].mastery;
+      sc.textContent = score === null ? "" : text("end.score", { score: score }) +
+        (status === "failed" && typeof mastery === "number" ? " " + text("end.failed", { mastery: mastery }) : "");
+      sc.hidden = score === null;
+    }
     if (CP.isFinal(status)) {
       title.textContent = text(course ? "end.course" : "end.module");
       body.textContent = finished ? text("end.exited") : "";
@@ -153,7 +202,9 @@
       var mod = config.modules[p.mi];
       state.m[mod.id].seen[p.pi] = true;
       state.loc = CP.location(config, p.mi, p.pi);
+      p.shown = Date.now();
       save();
+      ui.show(p.el);
       progressText.textContent = text("progress.page", { n: p.pi + 1, total: mod.pages.length });
       bar.style.width = ((p.pi + 1) / mod.pages.length) * 100 + "%";
       heading = p.el.querySelector(".cp-page-title");
@@ -177,6 +228,29 @@
     started = res;
     state = CP.normalize(res.state, config);
     status = res.status || "";
+    /* Text the runtime had to shorten comes back in full from this
+     * browser's copy. */
+    CP.mergeNotes(state, config, CP.readNotes(storage, config.notes));
+    ui = (CP.activities || function () {
+      return { show: function () {} };
+    })({
+      config: config,
+      state: state,
+      doc: doc,
+      text: text,
+      changed: changed,
+      record: function (it) {
+        if (adapter.record) adapter.record(it);
+      },
+      since: function (el) {
+        for (var i = 0; i < pages.length; i++) if (pages[i].el.contains(el)) return pages[i].shown || 0;
+        return 0;
+      },
+      notes: function () {
+        return CP.readNotes(storage, config.notes);
+      },
+      now: Date.now
+    });
     if (adapter.kind === "local") {
       var notice = $("cp-notice");
       notice.textContent = text(adapter.persistent ? "notice.local" : "notice.none");
@@ -206,6 +280,7 @@
 
     if (exitBtn) {
       exitBtn.addEventListener("click", function () {
+        if (saveTimer !== null) save();
         finished = true;
         adapter.finish();
         renderEnd();
@@ -214,9 +289,13 @@
     }
 
     doc.addEventListener("visibilitychange", function () {
-      if (doc.visibilityState === "hidden") adapter.flush();
+      if (doc.visibilityState !== "hidden" || finished) return;
+      if (saveTimer !== null) save();
+      adapter.flush();
     });
     window.addEventListener("pagehide", function () {
+      if (finished) return;
+      if (saveTimer !== null) save();
       finished = true;
       adapter.finish();
     });
