@@ -120,15 +120,18 @@ func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
 		return Contents{}, err
 	}
 	var out Contents
-	for _, u := range units {
+	for i, u := range units {
 		var buf bytes.Buffer
 		view := templates.View{Course: c, Modules: u.Modules, Runtime: runtime, Strings: text}
+		if i+1 < len(units) {
+			view.Next = units[i+1].Title
+		}
 		if err := templates.Render(&buf, view); err != nil {
 			return Contents{}, fmt.Errorf("rendering %s: %w", u.Href, err)
 		}
 		out.Pages = append(out.Pages, dist.File{Path: u.Href, Data: buf.Bytes()})
 	}
-	player, err := templates.PlayerFiles()
+	player, err := templates.PlayerFiles(runtime)
 	if err != nil {
 		return Contents{}, err
 	}

@@ -30,7 +30,6 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"io/fs"
 	"math"
 	"regexp"
 	"sort"
@@ -58,13 +57,18 @@ type View struct {
 	Runtime string
 	// Strings is the interface text in the course's language.
 	Strings i18n.Strings
+	// Next is the title of the unit that follows this one in its package,
+	// or "": where the runtime lets content ask the LMS to move on (SCORM
+	// 2004), the player offers a button to it.
+	Next string
 }
 
 // adapters maps each runtime to the adapter scripts its page loads, the
 // standalone (localStorage) adapter last as the fallback.
 var adapters = map[string][]string{
-	"scorm12": {"scorm12", "local"},
-	"web":     {"local"},
+	"scorm12":   {"cmi", "scorm12", "local"},
+	"scorm2004": {"cmi", "scorm2004", "local"},
+	"web":       {"local"},
 }
 
 // Runtimes lists the runtime names Render accepts, sorted.
@@ -90,24 +94,25 @@ func Render(w io.Writer, v View) error {
 	return page.Execute(w, d)
 }
 
-// PlayerFiles returns the static files every package carries, with paths
-// such as "player/player.js" and "player/player.css", sorted by path. Test
-// files are not included.
-func PlayerFiles() ([]dist.File, error) {
-	var out []dist.File
-	err := fs.WalkDir(files, "player", func(path string, e fs.DirEntry, err error) error {
-		if err != nil || e.IsDir() || strings.HasSuffix(path, ".test.js") {
-			return err
-		}
-		data, err := files.ReadFile(path)
+// PlayerFiles returns the static files a page of runtime loads: the core,
+// the runtime's adapters, the activities, the user interface and the style
+// sheet, with paths such as "player/core.js", sorted by path.
+func PlayerFiles(runtime string) ([]dist.File, error) {
+	scripts, ok := adapters[runtime]
+	if !ok {
+		return nil, fmt.Errorf("templates: unknown runtime %q (known: %s)", runtime, strings.Join(Runtimes(), ", "))
+	}
+	names := append([]string{"core.js", "activities.js", "player.js", "player.css"}, scripts...)
+	for i := range scripts {
+		names[4+i] = scripts[i] + ".js"
+	}
+	out := make([]dist.File, 0, len(names))
+	for _, name := range names {
+		data, err := files.ReadFile("player/" + name)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		out = append(out, dist.File{Path: path, Data: data})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+		out = append(out, dist.File{Path: "player/" + name, Data: data})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out, nil
@@ -165,8 +170,10 @@ type config struct {
 	Modules    []configModule `json:"modules"`
 	// Gather lists every reflection of the course, by module, when a module
 	// of the page holds the action plan.
-	Gather []gatherModule    `json:"gather,omitempty"`
-	T      map[string]string `json:"t"`
+	Gather []gatherModule `json:"gather,omitempty"`
+	// Next is the title of the next unit in the package, or "".
+	Next string            `json:"next,omitempty"`
+	T    map[string]string `json:"t"`
 }
 
 type configModule struct {
@@ -265,7 +272,7 @@ func newDoc(v View) (doc, error) {
 	d.Config = config{
 		V: 1, Course: c.ID, Title: c.Title, Lang: c.Language, Runtime: v.Runtime,
 		Notes: NotesKey(c.ID), Completion: string(courseRule), Mastery: c.MasteryScore,
-		Limits: limits, T: map[string]string{},
+		Limits: limits, Next: v.Next, T: map[string]string{},
 	}
 	plan := false
 	for _, k := range scriptKeys {

@@ -36,6 +36,28 @@
     return pad(d.getHours(), 2) + ":" + pad(d.getMinutes(), 2) + ":" + pad(d.getSeconds(), 2);
   };
 
+  /* duration formats milliseconds as an ISO 8601 duration for SCORM 2004
+   * and xAPI: PT#H#M#S with at most two decimals on the seconds (PT0S for
+   * nothing), hours unbounded. Negative or invalid input counts as zero. */
+  CP.duration = function (ms) {
+    var cs = ms > 0 && isFinite(ms) ? Math.round(ms / 10) : 0;
+    var h = Math.floor(cs / 360000);
+    var m = Math.floor(cs / 6000) % 60;
+    var sec = (cs % 6000) / 100;
+    var out = "PT" + (h ? h + "H" : "") + (m ? m + "M" : "");
+    if (sec || out === "PT") out += (Math.round(sec * 100) / 100) + "S";
+    return out;
+  };
+
+  /* timestamp formats a Date as a UTC ISO 8601 time with exactly two
+   * fractional digits, such as 2026-11-26T09:05:00.50Z: SCORM 2004 allows
+   * at most two (Moodle rejects three), and wants the zone after them. */
+  CP.timestamp = function (d) {
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1, 2) + "-" + pad(d.getUTCDate(), 2) +
+      "T" + pad(d.getUTCHours(), 2) + ":" + pad(d.getUTCMinutes(), 2) + ":" + pad(d.getUTCSeconds(), 2) +
+      "." + pad(Math.floor(d.getUTCMilliseconds() / 10), 2) + "Z";
+  };
+
   /* ---- learner text ----
    * Lengths are JavaScript string lengths (UTF-16 code units): the LMS
    * stores the string it is given and checks it the same way (scorm-again
@@ -561,6 +583,19 @@
     });
     var all = { total: total, final: final, score: total && final ? Math.round(sum / scored) : null };
     return { status: rule(config.completion || "pages", config.mastery, pages, all), score: all.score };
+  };
+
+  /* progress is the share of the unit's pages the learner has seen, from 0
+   * to 1. */
+  CP.progress = function (state) {
+    var seen = 0, total = 0;
+    Object.keys(state.m).forEach(function (id) {
+      state.m[id].seen.forEach(function (b) {
+        total++;
+        if (b) seen++;
+      });
+    });
+    return total ? seen / total : 0;
   };
 
   /* status is the unit's lesson status (see result). */

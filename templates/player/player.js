@@ -49,6 +49,7 @@
   var toggle = $("cp-toggle");
   var nav = $("cp-contents");
   var exitBtn = $("cp-exit");
+  var continueBtn = $("cp-continue");
 
   doc.documentElement.classList.add("js");
 
@@ -181,6 +182,7 @@
       });
     }
     if (exitBtn) exitBtn.hidden = finished || adapter.kind === "local";
+    if (continueBtn) continueBtn.hidden = finished || !config.next || !adapter.navigate;
   }
 
   /* go shows page i (pages.length is the end screen); focus moves to the
@@ -278,13 +280,24 @@
       setContents(toggle.getAttribute("aria-expanded") !== "true");
     });
 
+    /* leave ends the session; where the runtime can, it first asks the
+     * LMS for the next module or to close the course. */
+    function leave(request) {
+      if (saveTimer !== null) save();
+      if (adapter.navigate) adapter.navigate(request);
+      finished = true;
+      adapter.finish();
+      renderEnd();
+      $("cp-end-title").focus();
+    }
     if (exitBtn) {
       exitBtn.addEventListener("click", function () {
-        if (saveTimer !== null) save();
-        finished = true;
-        adapter.finish();
-        renderEnd();
-        $("cp-end-title").focus();
+        leave("exit");
+      });
+    }
+    if (continueBtn) {
+      continueBtn.addEventListener("click", function () {
+        leave("continue");
       });
     }
 
