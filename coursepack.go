@@ -19,6 +19,7 @@ import (
 	"github.com/coursepack/coursepack/format"
 	"github.com/coursepack/coursepack/scorm"
 	"github.com/coursepack/coursepack/templates"
+	"github.com/coursepack/coursepack/web"
 )
 
 // Formats lists every package format the tool offers, in the order the
@@ -26,6 +27,7 @@ import (
 func Formats() []format.Format {
 	return []format.Format{
 		scorm.V12{},
+		web.Format{},
 	}
 }
 
@@ -66,15 +68,7 @@ func (e *UsageError) Error() string { return e.Msg }
 // Build loads the course in opts.Dir, builds every requested format and
 // writes the packages. Course problems come back as course.Errors.
 func Build(ctx context.Context, opts Options) (*Result, error) {
-	formats, err := selectFormats(opts.Formats)
-	if err != nil {
-		return nil, err
-	}
-	c, err := course.Load(opts.Dir)
-	if err != nil {
-		return nil, err
-	}
-	warnings, err := stateWarnings(c, formats, opts.Layout)
+	c, formats, warnings, err := check(opts)
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +137,30 @@ func unitName(u bundle.Unit) string {
 		return "the course"
 	}
 	return fmt.Sprintf("module %q", u.ID)
+}
+
+// Check loads and checks the course in opts.Dir as Build would, without
+// building anything: course problems come back as course.Errors, and the
+// warnings a build of opts.Formats would print come back with the course.
+func Check(opts Options) (*course.Course, course.Errors, error) {
+	c, _, warnings, err := check(opts)
+	return c, warnings, err
+}
+
+func check(opts Options) (*course.Course, []format.Format, course.Errors, error) {
+	formats, err := selectFormats(opts.Formats)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := course.Load(opts.Dir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	warnings, err := stateWarnings(c, formats, opts.Layout)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, formats, warnings, nil
 }
 
 // selectFormats resolves format names, keeping the order of Formats and

@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coursepack/coursepack"
-	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
 )
@@ -53,7 +52,7 @@ fixed default.`,
 			if err != nil {
 				return located(dir, err)
 			}
-			printWarnings(cmd, dir, res.Warnings)
+			printProblems(cmd.ErrOrStderr(), dir, res.Warnings, "warning")
 			printWritten(cmd, res.Written)
 			return nil
 		},
@@ -89,16 +88,6 @@ func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursep
 		opts.Modified = t
 	}
 	return opts, nil
-}
-
-// printWarnings writes each warning to stderr as file:line: warning: message,
-// with the file relative to the working folder.
-func printWarnings(cmd *cobra.Command, dir string, warnings course.Errors) {
-	for _, w := range warnings {
-		w.File = filepath.ToSlash(filepath.Join(dir, w.File))
-		w.Msg = "warning: " + w.Msg
-		fmt.Fprintln(cmd.ErrOrStderr(), w.Error())
-	}
 }
 
 func printWritten(cmd *cobra.Command, written []dist.Written) {

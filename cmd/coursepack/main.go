@@ -46,6 +46,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 
 // report prints err for a person and maps it to an exit status.
 func report(stderr io.Writer, err error) int {
+	var silent *silentFailure
+	if errors.As(err, &silent) {
+		// The command has printed what went wrong already.
+		return exitBuild
+	}
 	var usage *coursepack.UsageError
 	var flagErr *flagError
 	var problems *courseProblems
@@ -54,16 +59,19 @@ func report(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "coursepack: %v\nRun 'coursepack --help' for usage.\n", err)
 		return exitUsage
 	case errors.As(err, &problems):
-		for _, p := range problems.list {
-			p.File = filepath.ToSlash(filepath.Join(problems.dir, p.File))
-			fmt.Fprintln(stderr, p.Error())
-		}
+		printProblems(stderr, problems.dir, problems.list, "")
 		fmt.Fprintf(stderr, "coursepack: %d %s in the course; nothing was written\n", len(problems.list), plural(len(problems.list), "problem", "problems"))
 		return exitBuild
 	}
 	fmt.Fprintf(stderr, "coursepack: %v\n", err)
 	return exitBuild
 }
+
+// silentFailure is a failure the command has already reported in full; only
+// its exit status is left to set.
+type silentFailure struct{ summary string }
+
+func (e *silentFailure) Error() string { return e.summary }
 
 // courseProblems are the problems of the course in dir, whose file names are
 // relative to dir; printed relative to the working folder, so an editor can
@@ -82,6 +90,18 @@ func located(dir string, err error) error {
 		return &courseProblems{dir: dir, list: list}
 	}
 	return err
+}
+
+// printProblems writes each problem as file:line:col: [severity: ]message,
+// the file relative to the working folder, so an editor can jump to it.
+func printProblems(w io.Writer, dir string, list course.Errors, severity string) {
+	for _, p := range list {
+		p.File = filepath.ToSlash(filepath.Join(dir, p.File))
+		if severity != "" {
+			p.Msg = severity + ": " + p.Msg
+		}
+		fmt.Fprintln(w, p.Error())
+	}
 }
 
 func plural(n int, one, many string) string {

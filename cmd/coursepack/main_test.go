@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/coursepack/coursepack"
 )
 
 // runCLI runs the command line in-process with the given environment.
@@ -42,13 +45,19 @@ func TestExitStatusAndMessages(t *testing.T) {
 			wantErr: filepath.ToSlash(long) + `/modules/one.md:1: warning: scorm12: the learner state of module "one" can reach`},
 		{name: "strict", args: []string{"build", "--strict", long}, wantCode: 1, wantErr: "1 problem in the course; nothing was written"},
 		{name: "missing folder", args: []string{"build", "no-such-folder"}, wantCode: 1, wantErr: "no-such-folder"},
-		{name: "unknown format", args: []string{"build", "--format", "scorm13", tiny}, wantCode: 2, wantErr: `unknown format "scorm13" (choose from scorm12)`},
+		{name: "unknown format", args: []string{"build", "--format", "scorm13", tiny}, wantCode: 2, wantErr: `unknown format "scorm13" (choose from ` + strings.Join(coursepack.FormatNames(), ", ") + ")"},
 		{name: "unknown flag", args: []string{"build", "--bogus", tiny}, wantCode: 2, wantErr: "unknown flag: --bogus"},
 		{name: "too many args", args: []string{"build", tiny, tiny}, wantCode: 2, wantErr: "accepts at most 1 arg"},
 		{name: "split with course sco", args: []string{"build", "--split", "--sco", "course", tiny}, wantCode: 2, wantErr: "cannot be used together"},
 		{name: "bad sco", args: []string{"build", "--sco", "page", tiny}, wantCode: 2, wantErr: `--sco must be "module" or "course"`},
 		{name: "bad epoch", env: map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, args: []string{"build", tiny}, wantCode: 2, wantErr: "SOURCE_DATE_EPOCH"},
 		{name: "unknown command", args: []string{"publish"}, wantCode: 2, wantErr: "unknown command"},
+		{name: "validate", args: []string{"validate", tiny}, wantCode: 0, wantOut: "no problems"},
+		{name: "validate broken", args: []string{"validate", broken}, wantCode: 1,
+			wantOut: filepath.ToSlash(broken) + `/course.yaml:2:1: error: unknown key "titel" (did you mean "title"?)`},
+		{name: "validate warning", args: []string{"validate", long}, wantCode: 0, wantOut: "/modules/one.md:1: warning: scorm12:"},
+		{name: "validate strict", args: []string{"validate", "--strict", long}, wantCode: 1, wantOut: "warning: scorm12:"},
+		{name: "validate unknown format", args: []string{"validate", "--format", "nope", tiny}, wantCode: 2, wantErr: `unknown format "nope"`},
 		{name: "version", args: []string{"version"}, wantCode: 0, wantOut: "coursepack "},
 		{name: "help shows examples", args: []string{"build", "--help"}, wantCode: 0, wantOut: "coursepack build --split my-course"},
 	}
@@ -77,6 +86,41 @@ func TestExitStatusAndMessages(t *testing.T) {
 				t.Errorf("output folder exists = %v, want %v", exists, tt.wantOutput)
 			}
 		})
+	}
+}
+
+func TestValidateJSON(t *testing.T) {
+	broken := filepath.Join("..", "..", "testdata", "broken-course")
+	code, stdout, _ := runCLI(t, nil, "validate", "--json", broken)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	var got validateJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	if got.Errors != 3 || got.Warnings != 0 || len(got.Problems) != 3 {
+		t.Fatalf("got %+v, want 3 errors", got)
+	}
+	p := got.Problems[1]
+	want := problemJSON{File: filepath.ToSlash(broken) + "/course.yaml", Line: 2, Col: 1, Severity: "error", Message: `unknown key "titel" (did you mean "title"?)`}
+	if p != want {
+		t.Errorf("problem = %+v, want %+v", p, want)
+	}
+}
+
+func TestInit(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "customer-care")
+	code, stdout, stderr := runCLI(t, nil, "init", "--title", "Customer care", dir)
+	if code != 0 || !strings.Contains(stdout, "course.yaml") {
+		t.Fatalf("init: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, nil, "build", "--out", filepath.Join(dir, "out"), dir); code != 0 {
+		t.Fatalf("the new course does not build: %s", stderr)
+	}
+	code, _, stderr = runCLI(t, nil, "init", dir)
+	if code != 1 || !strings.Contains(stderr, "never overwrites") {
+		t.Errorf("a second init: exit %d, stderr %q; want 1 and a refusal", code, stderr)
 	}
 }
 
