@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -23,22 +24,34 @@ func TestBuildIsByteIdentical(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			names, err := os.ReadDir(first)
+			// Every file, zip or in a folder, has the same bytes in both
+			// builds.
+			count := 0
+			err := filepath.WalkDir(first, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				count++
+				rel, _ := filepath.Rel(first, p)
+				a, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				b, err := os.ReadFile(filepath.Join(second, rel))
+				if err != nil {
+					t.Errorf("second build lacks %s: %v", rel, err)
+					return nil
+				}
+				if !bytes.Equal(a, b) {
+					t.Errorf("%s differs between two builds of the same input", rel)
+				}
+				return nil
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(names) == 0 {
+			if count == 0 {
 				t.Fatal("the build wrote nothing")
-			}
-			for _, n := range names {
-				a, _ := os.ReadFile(filepath.Join(first, n.Name()))
-				b, err := os.ReadFile(filepath.Join(second, n.Name()))
-				if err != nil {
-					t.Fatalf("second build lacks %s: %v", n.Name(), err)
-				}
-				if !bytes.Equal(a, b) {
-					t.Errorf("%s differs between two builds of the same input", n.Name())
-				}
 			}
 		})
 	}

@@ -14,11 +14,16 @@ type File struct {
 	Source string
 }
 
-// Package is a named set of files that becomes one zip.
+// Package is a named set of files that becomes one zip or one folder.
 type Package struct {
-	// Name is the zip's file name, such as "leadership-scorm12.zip".
+	// Name is the zip's file name, such as "leadership-scorm12.zip", or
+	// the folder's.
 	Name  string
 	Files []File
+	// Folder makes WriteAll write the package as the folder <Name>, with
+	// the files at their paths inside it, instead of as a zip. To have
+	// both, pass two packages with the same Files and different names.
+	Folder bool
 }
 
 // Add appends a file made in memory.

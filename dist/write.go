@@ -9,15 +9,17 @@ import (
 	"time"
 )
 
-// Written is a zip that WriteAll wrote.
+// Written is a package that WriteAll wrote.
 type Written struct {
-	// Path is the zip's path: dir joined with the package's Name.
+	// Path is the package's path: dir joined with the package's Name.
 	Path string
-	// Size is the zip's size in bytes.
+	// Size is the zip's size in bytes or, for a folder, the total size of
+	// its files.
 	Size int64
 }
 
-// checkName reports whether name may be a zip's file name in a folder.
+// checkName reports whether name may be a zip's (or a folder's) name in a
+// folder.
 func checkName(name string) error {
 	switch {
 	case name == "", name == ".", name == "..":
@@ -30,16 +32,22 @@ func checkName(name string) error {
 	return nil
 }
 
-// WriteAll writes each package as the zip dir/<Name>, creating dir if need
-// be. It is all or nothing: every zip is first written to a temporary file
-// in dir (named with a leading dot) and flushed to disk, and only when all
-// of them have been written are they renamed into place, replacing any zip
-// of the same name. On a failure every temporary file is removed and no zip
-// in dir is new or changed; files already in dir are left alone.
+// WriteAll writes each package into dir, creating dir if need be: as the
+// zip dir/<Name> or, for a package with Folder set, as the folder
+// dir/<Name> holding the same files at the same paths. It is all or
+// nothing: every zip and folder is first written under a temporary name in
+// dir (starting with a dot) and flushed to disk, and only when all of them
+// have been written are they renamed into place, replacing any zip or
+// folder of the same name. On a failure every temporary file and folder is
+// removed and nothing in dir is new or changed; files already in dir are
+// left alone.
 //
 // The renames at the end are not one atomic step: should one of them fail
-// (which in a single folder takes a failing disk), the zips renamed before
-// it stay in place and the error says so.
+// (which in a single folder takes a failing disk), the packages renamed
+// before it stay in place and the error says so. A folder replacing an
+// older one is never a mix of the two: the old folder is moved aside, the
+// new one renamed into place, then the old one removed (or, if the rename
+// failed, moved back).
 func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 	names := make(map[string]bool, len(pkgs))
 	for _, p := range pkgs {
@@ -62,12 +70,16 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 	temps := make([]string, 0, len(pkgs))
 	removeTemps := func() {
 		for _, t := range temps {
-			os.Remove(t)
+			os.RemoveAll(t)
 		}
 	}
 	written := make([]Written, 0, len(pkgs))
 	for _, p := range pkgs {
-		tmp, size, err := writeTemp(dir, p, mod)
+		write := writeTemp
+		if p.Folder {
+			write = writeTempFolder
+		}
+		tmp, size, err := write(dir, p, mod)
 		if tmp != "" {
 			temps = append(temps, tmp)
 		}
@@ -78,7 +90,11 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 		written = append(written, Written{Path: filepath.Join(dir, p.Name), Size: size})
 	}
 	for i, tmp := range temps {
-		if err := os.Rename(tmp, written[i].Path); err != nil {
+		place := rename
+		if pkgs[i].Folder {
+			place = replaceFolder
+		}
+		if err := place(tmp, written[i].Path); err != nil {
 			removeTemps()
 			var done []string
 			for _, w := range written[:i] {

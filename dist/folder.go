@@ -1,0 +1,137 @@
+package dist
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// rename is os.Rename, replaced in tests to make a rename fail.
+var rename = os.Rename
+
+// writeTempFolder writes p's files into a new hidden temporary folder in
+// dir, each file flushed to disk, and returns the folder's path (set
+// whenever the folder was created, so that the caller can remove it) and
+// the total size of its files. The tree depends only on p and mod: files
+// and folders get the modes 0644 and 0755 and mod as their modification
+// time. Bad paths (see CheckPath) and duplicates are reported before
+// anything is written.
+func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, error) {
+	files, err := sortedFiles(p)
+	if err != nil {
+		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	tmp, err := os.MkdirTemp(dir, "."+p.Name+".*.tmp")
+	if err != nil {
+		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	fail := func(err error) (string, int64, error) {
+		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+	}
+	folders := []string{tmp}
+	var size int64
+	for _, f := range files {
+		full := filepath.Join(tmp, filepath.FromSlash(f.Path))
+		for d := filepath.Dir(full); d != tmp && !slices.Contains(folders, d); d = filepath.Dir(d) {
+			folders = append(folders, d)
+		}
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return fail(fmt.Errorf("%s: %w", f.Path, err))
+		}
+		n, err := writeFile(full, f)
+		if err != nil {
+			return fail(fmt.Errorf("%s: %w", f.Path, err))
+		}
+		if err := os.Chtimes(full, mod, mod); err != nil {
+			return fail(err)
+		}
+		size += n
+	}
+	// The folders last, deepest first, since writing into a folder changes
+	// its modification time; then flush their entries.
+	slices.SortFunc(folders, func(a, b string) int { return len(b) - len(a) })
+	for _, d := range folders {
+		if err := os.Chmod(d, 0o755); err != nil {
+			return fail(err)
+		}
+		if err := os.Chtimes(d, mod, mod); err != nil {
+			return fail(err)
+		}
+		syncDir(d)
+	}
+	return tmp, size, nil
+}
+
+// writeFile writes f, from memory or streamed from f.Source, to the new
+// file full with mode 0644, flushed to disk, and returns its size.
+func writeFile(full string, f File) (int64, error) {
+	var src io.Reader
+	if f.Data == nil && f.Source != "" {
+		s, err := os.Open(f.Source)
+		if err != nil {
+			return 0, err
+		}
+		defer s.Close()
+		if info, err := s.Stat(); err != nil {
+			return 0, err
+		} else if !info.Mode().IsRegular() {
+			return 0, fmt.Errorf("source %s is not a regular file", f.Source)
+		}
+		src = s
+	}
+	out, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if src != nil {
+		n, err = io.Copy(out, src)
+	} else {
+		var m int
+		m, err = out.Write(f.Data)
+		n = int64(m)
+	}
+	if err == nil {
+		// The mode is set explicitly, whatever the umask.
+		err = out.Chmod(0o644)
+	}
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
+}
+
+// replaceFolder renames the temporary folder tmp to target. Whatever is at
+// target (a folder written before, or anything else) is first moved aside
+// into a hidden folder beside it, removed once tmp is in place, or moved
+// back should tmp's rename fail. Between the two renames target does not
+// exist; it never holds a mix of old and new files.
+func replaceFolder(tmp, target string) error {
+	if _, err := os.Lstat(target); os.IsNotExist(err) {
+		return rename(tmp, target)
+	}
+	aside, err := os.MkdirTemp(filepath.Dir(target), "."+filepath.Base(target)+".*.old")
+	if err != nil {
+		return err
+	}
+	old := filepath.Join(aside, filepath.Base(target))
+	if err := rename(target, old); err != nil {
+		os.Remove(aside)
+		return err
+	}
+	if err := rename(tmp, target); err != nil {
+		if rerr := rename(old, target); rerr != nil {
+			return fmt.Errorf("%w (and the old %s could not be moved back from %s: %v)", err, target, old, rerr)
+		}
+		os.RemoveAll(aside)
+		return err
+	}
+	os.RemoveAll(aside)
+	return nil
+}
