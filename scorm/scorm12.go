@@ -38,7 +38,7 @@ func (V12) Description() string {
 
 // Build makes one SCORM 1.2 package per plan of the layout.
 func (f V12) Build(c *course.Course, opts format.Options) ([]*dist.Package, error) {
-	return build(c, opts, f.Name(), Manifest12)
+	return build(c, opts, f, Manifest12)
 }
 
 // Manifest12 writes the SCORM 1.2 imsmanifest.xml of one package: course
