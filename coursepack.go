@@ -27,6 +27,7 @@ import (
 func Formats() []format.Format {
 	return []format.Format{
 		scorm.V12{},
+		scorm.V2004{},
 		web.Format{},
 	}
 }
