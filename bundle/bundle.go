@@ -115,7 +115,7 @@ func (c Contents) Files() []dist.File {
 // "xapi", "cmi5", "web") and gathers the player files and the assets the
 // units use.
 func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
-	text, err := i18n.For(c.Language)
+	text, err := i18n.ForCourse(c.Language, c.Strings)
 	if err != nil {
 		return Contents{}, err
 	}

@@ -126,7 +126,7 @@ func (l *loader) load() {
 	if !languagePattern.MatchString(lang) {
 		lang = i18n.Fallback
 	}
-	l.strings, err = i18n.For(lang)
+	l.strings, err = i18n.ForCourse(lang, l.course.Strings)
 	if err != nil {
 		l.fail(fmt.Errorf("course: %w", err))
 		return
@@ -207,6 +207,7 @@ func (l *loader) readCourseFile(data []byte) {
 		}},
 		{key: "mastery_score", set: func(v *yaml.Node) { c.MasteryScore = d.masteryScore(v, "mastery_score") }},
 		{key: "theme", set: func(v *yaml.Node) { l.readTheme(d, v) }},
+		{key: "strings", set: func(v *yaml.Node) { l.readStrings(d, v) }},
 		{key: "modules", required: true, set: func(v *yaml.Node) { modulesNode = v }},
 	})
 	if modulesNode != nil {

@@ -39,7 +39,11 @@ type Course struct {
 	// no pass mark applies.
 	MasteryScore *int
 	Theme        Theme
-	Modules      []*Module
+	// Strings overrides the player's interface text for this course: each
+	// key of the en-GB catalogue it names (such as "nav.next") maps to the
+	// text to show instead of the catalogue's. nil when it overrides none.
+	Strings map[string]string
+	Modules []*Module
 	// Assets are the files the course references, sorted by Path, each once.
 	Assets []*Asset
 }

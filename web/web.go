@@ -101,14 +101,6 @@ func Units(c *course.Course) ([]bundle.Unit, error) {
 	return units, nil
 }
 
-// The interface text of the listing, used while the course's catalogue has
-// none: index.modules names the list, index.minutes a duration, {n} being
-// the number of minutes.
-var defaultText = map[string]string{
-	"index.modules": "Modules",
-	"index.minutes": "{n} min",
-}
-
 // indexView is the data of index.html.tmpl.
 type indexView struct {
 	Lang, Title, Description string
@@ -136,16 +128,11 @@ type duration struct {
 // course's language. It links to the player's stylesheet, and loads no
 // script: the pages keep the progress.
 func Index(c *course.Course, units []bundle.Unit) ([]byte, error) {
-	text, err := i18n.For(c.Language)
+	text, err := i18n.ForCourse(c.Language, c.Strings)
 	if err != nil {
 		return nil, err
 	}
-	get := func(key string) string {
-		if v, ok := text[key]; ok {
-			return v
-		}
-		return defaultText[key]
-	}
+	get := text.Get
 	minutes := func(d time.Duration) *duration {
 		n := int(d.Minutes())
 		if n <= 0 {
