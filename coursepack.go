@@ -8,6 +8,7 @@ package coursepack
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -49,6 +50,9 @@ type Options struct {
 	// Strict turns warnings into errors: nothing is written when any
 	// warning is found.
 	Strict bool
+	// Tool names the program and version for the build report, such as
+	// "coursepack v1.2.0".
+	Tool string
 }
 
 // Result says what a build wrote.
@@ -58,6 +62,55 @@ type Result struct {
 	// Warnings are problems that do not stop a build, located like course
 	// errors, sorted by file and line.
 	Warnings course.Errors
+	// Report is what the build wrote to build-report.json.
+	Report Report
+}
+
+// The files a build writes beside its packages.
+const (
+	// ChecksumsFile lists the SHA-256 digest of every zip of the build, in
+	// the format sha256sum -c reads.
+	ChecksumsFile = "checksums.txt"
+	// ReportFile describes the build as JSON (see Report and docs/json.md).
+	ReportFile = "build-report.json"
+)
+
+// Report describes a build: the course, the packages written with their
+// sizes and digests, and the warnings. It is written as build-report.json
+// and printed by build --json; its field names are stable.
+type Report struct {
+	Tool     string          `json:"tool,omitempty"`
+	Course   ReportCourse    `json:"course"`
+	Layout   string          `json:"layout"`
+	Packages []ReportPackage `json:"packages"`
+	Warnings []ReportProblem `json:"warnings"`
+}
+
+// ReportCourse identifies the course built.
+type ReportCourse struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Version  string `json:"version"`
+	Language string `json:"language"`
+}
+
+// ReportPackage is one zip or folder written.
+type ReportPackage struct {
+	// File is the package's name in the output folder.
+	File   string `json:"file"`
+	Format string `json:"format"`
+	// Folder is true for a folder (the web build), which has no digest.
+	Folder bool   `json:"folder,omitempty"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// ReportProblem is a warning, located in the course folder.
+type ReportProblem struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Col     int    `json:"col"`
+	Message string `json:"message"`
 }
 
 // UsageError reports options that cannot be used together or name something
@@ -77,6 +130,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		return nil, warnings
 	}
 	var pkgs []*dist.Package
+	var formatOf []string
 	for _, f := range formats {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -86,6 +140,9 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 			return nil, fmt.Errorf("building %s: %w", f.Name(), err)
 		}
 		pkgs = append(pkgs, built...)
+		for range built {
+			formatOf = append(formatOf, f.Name())
+		}
 	}
 	out := opts.Out
 	if out == "" {
@@ -95,7 +152,40 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Course: c, Written: written, Warnings: warnings}, nil
+	res := &Result{Course: c, Written: written, Warnings: warnings}
+	res.Report = newReport(opts, c, pkgs, formatOf, written, warnings)
+	report, err := json.MarshalIndent(res.Report, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := dist.WriteFile(filepath.Join(out, ChecksumsFile), dist.Checksums(written)); err != nil {
+		return nil, fmt.Errorf("the packages are written, but not %s: %w", ChecksumsFile, err)
+	}
+	if err := dist.WriteFile(filepath.Join(out, ReportFile), append(report, '\n')); err != nil {
+		return nil, fmt.Errorf("the packages are written, but not %s: %w", ReportFile, err)
+	}
+	return res, nil
+}
+
+func newReport(opts Options, c *course.Course, pkgs []*dist.Package, formatOf []string, written []dist.Written, warnings course.Errors) Report {
+	layout := opts.Layout
+	if layout == "" {
+		layout = format.LayoutModule
+	}
+	r := Report{
+		Tool:     opts.Tool,
+		Course:   ReportCourse{ID: c.ID, Title: c.Title, Version: c.Version, Language: c.Language},
+		Layout:   string(layout),
+		Packages: []ReportPackage{},
+		Warnings: []ReportProblem{},
+	}
+	for i, w := range written {
+		r.Packages = append(r.Packages, ReportPackage{File: filepath.Base(w.Path), Format: formatOf[i], Folder: pkgs[i].Folder, Size: w.Size, SHA256: w.SHA256})
+	}
+	for _, w := range warnings {
+		r.Warnings = append(r.Warnings, ReportProblem{File: w.File, Line: w.Line, Col: w.Col, Message: w.Msg})
+	}
+	return r
 }
 
 // stateWarnings flags every launchable unit whose learner state can, in the

@@ -3,6 +3,9 @@ package coursepack
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -188,5 +191,50 @@ func TestStateWarnings(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Error("a strict build with warnings wrote output")
+	}
+}
+
+func TestBuildWritesChecksumsAndReport(t *testing.T) {
+	out := t.TempDir()
+	res, err := Build(context.Background(), Options{Dir: "testdata/tiny", Out: out, Tool: "coursepack test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums, err := os.ReadFile(filepath.Join(out, ChecksumsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zips := 0
+	for _, w := range res.Written {
+		if w.SHA256 == "" {
+			continue
+		}
+		zips++
+		data, _ := os.ReadFile(w.Path)
+		sum := sha256.Sum256(data)
+		line := hex.EncodeToString(sum[:]) + "  " + filepath.Base(w.Path) + "\n"
+		if !strings.Contains(string(sums), line) {
+			t.Errorf("%s lacks %q", ChecksumsFile, line)
+		}
+	}
+	if zips == 0 || strings.Count(string(sums), "\n") != zips {
+		t.Errorf("%s has %d lines for %d zips:\n%s", ChecksumsFile, strings.Count(string(sums), "\n"), zips, sums)
+	}
+	data, err := os.ReadFile(filepath.Join(out, ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var report Report
+	if err := json.Unmarshal(data, &report); err != nil {
+		t.Fatal(err)
+	}
+	if report.Tool != "coursepack test" || report.Course.Title != "Tiny course" || report.Layout != "module" ||
+		len(report.Packages) != len(res.Written) {
+		t.Errorf("report = %+v", report)
+	}
+	for i, p := range report.Packages {
+		if p.File != filepath.Base(res.Written[i].Path) || p.Size != res.Written[i].Size || p.SHA256 != res.Written[i].SHA256 {
+			t.Errorf("package %d = %+v, written %+v", i, p, res.Written[i])
+		}
 	}
 }

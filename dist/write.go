@@ -2,9 +2,13 @@ package dist
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"time"
 )
@@ -16,6 +20,8 @@ type Written struct {
 	// Size is the zip's size in bytes or, for a folder, the total size of
 	// its files.
 	Size int64
+	// SHA256 is the zip's SHA-256 digest in hexadecimal; "" for a folder.
+	SHA256 string
 }
 
 // checkName reports whether name may be a zip's (or a folder's) name in a
@@ -77,9 +83,12 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 	for _, p := range pkgs {
 		write := writeTemp
 		if p.Folder {
-			write = writeTempFolder
+			write = func(dir string, p *Package, mod time.Time) (string, int64, string, error) {
+				tmp, size, err := writeTempFolder(dir, p, mod)
+				return tmp, size, "", err
+			}
 		}
-		tmp, size, err := write(dir, p, mod)
+		tmp, size, sum, err := write(dir, p, mod)
 		if tmp != "" {
 			temps = append(temps, tmp)
 		}
@@ -87,7 +96,7 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 			removeTemps()
 			return nil, err
 		}
-		written = append(written, Written{Path: filepath.Join(dir, p.Name), Size: size})
+		written = append(written, Written{Path: filepath.Join(dir, p.Name), Size: size, SHA256: sum})
 	}
 	for i, tmp := range temps {
 		place := rename
@@ -112,18 +121,19 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 
 // writeTemp writes p to a new temporary file in dir, flushed to disk, and
 // returns its path (set whenever the file was created, so that the caller
-// can remove it) and size.
-func writeTemp(dir string, p *Package, mod time.Time) (string, int64, error) {
+// can remove it), size and SHA-256 digest.
+func writeTemp(dir string, p *Package, mod time.Time) (string, int64, string, error) {
 	f, err := os.CreateTemp(dir, "."+p.Name+".*.tmp")
 	if err != nil {
-		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+		return "", 0, "", fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
 	tmp := f.Name()
-	fail := func(err error) (string, int64, error) {
+	fail := func(err error) (string, int64, string, error) {
 		f.Close()
-		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+		return tmp, 0, "", fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
-	bw := bufio.NewWriterSize(f, 256<<10)
+	digest := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(f, digest), 256<<10)
 	if err := writeZip(bw, p, mod); err != nil {
 		return fail(err)
 	}
@@ -141,9 +151,51 @@ func writeTemp(dir string, p *Package, mod time.Time) (string, int64, error) {
 		return fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
+		return tmp, 0, "", fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
-	return tmp, info.Size(), nil
+	return tmp, info.Size(), hex.EncodeToString(digest.Sum(nil)), nil
+}
+
+// Checksums formats the digests of the zips in written as sha256sum does,
+// "<digest>  <file name>" a line, sorted by name, so that
+// `sha256sum -c checksums.txt` checks them. Folders are left out.
+func Checksums(written []Written) []byte {
+	var lines []string
+	for _, w := range written {
+		if w.SHA256 != "" {
+			lines = append(lines, w.SHA256+"  "+filepath.Base(w.Path)+"\n")
+		}
+	}
+	sort.Strings(lines)
+	return []byte(strings.Join(lines, ""))
+}
+
+// WriteFile writes data to path atomically: to a temporary file in the same
+// folder, flushed to disk, then renamed over path.
+func WriteFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("dist: %w", err)
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("dist: %w", err)
+	}
+	return nil
 }
 
 // syncDir flushes dir's entries (the renames) to disk where the system

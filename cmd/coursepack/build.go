@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ type buildOptions struct {
 	sco     string
 	split   bool
 	strict  bool
+	json    bool
 }
 
 func newBuildCommand(getenv func(string) string) *cobra.Command {
@@ -29,7 +31,8 @@ func newBuildCommand(getenv func(string) string) *cobra.Command {
 writes one package per format into DIR/dist/, or into --out.
 
 Every problem in the course is reported at once, as file:line:col, and
-nothing is written unless the whole build succeeds.
+nothing is written unless the whole build succeeds. Beside the packages go
+checksums.txt (SHA-256 of each zip, for sha256sum -c) and build-report.json.
 
 Formats: ` + strings.Join(coursepack.FormatNames(), ", ") + `.
 Set SOURCE_DATE_EPOCH to stamp zip entries with that time instead of the
@@ -52,6 +55,11 @@ fixed default.`,
 			if err != nil {
 				return located(dir, err)
 			}
+			if o.json {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(res.Report)
+			}
 			printProblems(cmd.ErrOrStderr(), dir, res.Warnings, "warning")
 			printWritten(cmd, res.Written)
 			return nil
@@ -63,11 +71,12 @@ fixed default.`,
 	f.StringVar(&o.sco, "sco", "module", `launchable units: "module" (one per module) or "course" (one for the whole course)`)
 	f.BoolVar(&o.split, "split", false, "write one package per module")
 	f.BoolVar(&o.strict, "strict", false, "treat warnings as errors: write nothing when there is any")
+	f.BoolVar(&o.json, "json", false, "print the build report as JSON instead of the list of files (see docs/json.md)")
 	return cmd
 }
 
 func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursepack.Options, error) {
-	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out, Strict: o.strict}
+	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out, Strict: o.strict, Tool: "coursepack " + currentVersion()}
 	switch {
 	case o.split && o.sco == "course":
 		return opts, &coursepack.UsageError{Msg: "--split and --sco course cannot be used together"}

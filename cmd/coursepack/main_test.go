@@ -109,6 +109,28 @@ func TestValidateJSON(t *testing.T) {
 	}
 }
 
+func TestBuildJSON(t *testing.T) {
+	out := t.TempDir()
+	code, stdout, stderr := runCLI(t, nil, "build", "--json", "--format", "scorm12", "--out", out, filepath.Join("..", "..", "testdata", "tiny"))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var report coursepack.Report
+	if err := json.Unmarshal([]byte(stdout), &report); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	if len(report.Packages) != 1 || report.Packages[0].File != "tiny-scorm12.zip" || report.Packages[0].Format != "scorm12" ||
+		len(report.Packages[0].SHA256) != 64 || report.Course.ID != "https://example.org/courses/tiny" {
+		t.Errorf("report = %+v", report)
+	}
+	if !strings.HasPrefix(report.Tool, "coursepack ") {
+		t.Errorf("tool = %q", report.Tool)
+	}
+	if strings.Contains(stdout, "wrote ") {
+		t.Error("--json output mixes in the list of files")
+	}
+}
+
 func TestInit(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "customer-care")
 	code, stdout, stderr := runCLI(t, nil, "init", "--title", "Customer care", dir)
