@@ -83,15 +83,16 @@ func moduleMastery(m *course.Module) *int {
 	return m.MasteryScore
 }
 
-// courseMastery is the course's pass mark for a whole-course unit, when any
-// module is passed by score.
+// courseMastery is the pass mark of a whole-course unit: the course's own,
+// which the player judges the course's mean score against, when the course
+// is completed by passing and has questions to pass.
 func courseMastery(c *course.Course) *int {
+	if c.MasteryScore == nil || c.Completion == course.CompletionPages {
+		return nil
+	}
 	for _, m := range c.Modules {
-		if moduleMastery(m) != nil {
-			if c.MasteryScore != nil {
-				return c.MasteryScore
-			}
-			return m.MasteryScore
+		if len(m.Questions) > 0 {
+			return c.MasteryScore
 		}
 	}
 	return nil

@@ -1,0 +1,97 @@
+package bundle
+
+import (
+	"testing"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/format"
+)
+
+func intp(n int) *int { return &n }
+
+func TestPlansMastery(t *testing.T) {
+	questions := []*course.Question{{ID: "q1"}}
+	tests := []struct {
+		name       string
+		c          *course.Course
+		wantModule *int // the first module's unit, module layout
+		wantCourse *int // the course unit
+	}{
+		{"course mark, passed modules",
+			&course.Course{Completion: course.CompletionPagesAndPassed, MasteryScore: intp(80), Modules: []*course.Module{
+				{ID: "a", Completion: course.CompletionPagesAndPassed, MasteryScore: intp(70), Questions: questions}}},
+			intp(70), intp(80)},
+		{"only modules have a mark: the course unit has none, as the player judges it",
+			&course.Course{Completion: course.CompletionPagesAndPassed, Modules: []*course.Module{
+				{ID: "a", Completion: course.CompletionPassed, MasteryScore: intp(70), Questions: questions}}},
+			intp(70), nil},
+		{"completed by pages: no mark anywhere",
+			&course.Course{Completion: course.CompletionPages, MasteryScore: intp(80), Modules: []*course.Module{
+				{ID: "a", Completion: course.CompletionPages, MasteryScore: intp(80), Questions: questions}}},
+			nil, nil},
+		{"no questions: nothing to pass",
+			&course.Course{Completion: course.CompletionPassed, MasteryScore: intp(80), Modules: []*course.Module{
+				{ID: "a", Completion: course.CompletionPassed, MasteryScore: intp(80)}}},
+			nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			mod, _ := Plans(tt.c, format.LayoutModule)
+			whole, _ := Plans(tt.c, format.LayoutCourse)
+			if got := mod[0].Units[0].MasteryScore; !sameInt(got, tt.wantModule) {
+				t.Errorf("module unit mastery = %v, want %v", show(got), show(tt.wantModule))
+			}
+			if got := whole[0].Units[0].MasteryScore; !sameInt(got, tt.wantCourse) {
+				t.Errorf("course unit mastery = %v, want %v", show(got), show(tt.wantCourse))
+			}
+		})
+	}
+}
+
+func TestPlansLayouts(t *testing.T) {
+	c := &course.Course{ID: "https://example.org/c/x", Modules: []*course.Module{{ID: "a", Title: "A"}, {ID: "b", Title: "B"}}}
+	for _, tt := range []struct {
+		layout        format.Layout
+		plans, units  int
+		suffix, href0 string
+	}{
+		{format.LayoutModule, 1, 2, "", "a.html"},
+		{"", 1, 2, "", "a.html"},
+		{format.LayoutCourse, 1, 1, "", "index.html"},
+		{format.LayoutSplit, 2, 1, "-a", "a.html"},
+	} {
+		plans, err := Plans(c, tt.layout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(plans) != tt.plans || len(plans[0].Units) != tt.units || plans[0].Suffix != tt.suffix || plans[0].Units[0].Href != tt.href0 {
+			t.Errorf("%q: %+v", tt.layout, plans)
+		}
+	}
+	if _, err := Plans(c, "pages"); err == nil {
+		t.Error("an unknown layout gave plans")
+	}
+}
+
+func TestSlug(t *testing.T) {
+	for id, want := range map[string]string{
+		"https://example.org/courses/leading-well":  "leading-well",
+		"https://example.org/courses/Leading_Well/": "leading-well",
+		"urn:example:course:42":                     "42",
+		"https://example.org/":                      "example-org",
+		"https://example.org/#":                     "example-org",
+	} {
+		if got := Slug(&course.Course{ID: id}); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+func sameInt(a, b *int) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
+func show(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
