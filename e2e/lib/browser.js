@@ -77,16 +77,20 @@ function merge(a, b) {
  * openRun launches one SCO (an entry of parseManifest's scos) in the test
  * LMS, in a new browser context (so nothing, localStorage included,
  * carries over from another run). preload is the learner's data from an
- * earlier session (see resumeData).
+ * earlier session (see resumeData). With opts.context, the run opens in
+ * that browser context instead (the same learner in the same browser: its
+ * localStorage is shared), which close then leaves open.
  * @param {import("playwright-core").Browser} browser
  * @param {*} server from startServer
  * @param {{launch: string, title?: string}} sco
  * @param {object} [preload]
+ * @param {{context?: import("playwright-core").BrowserContext}} [opts]
  */
-export async function openRun(browser, server, sco, preload) {
+export async function openRun(browser, server, sco, preload, opts = {}) {
   const config = { launch: sco.launch, title: sco.title, preload: merge(lmsData(sco), preload) };
   const { id, url } = server.addRun(config);
-  const context = await browser.newContext();
+  const own = !opts.context;
+  const context = opts.context ?? (await browser.newContext());
   const page = await context.newPage();
   const seen = watch(page);
   await page.goto(url);
@@ -114,7 +118,7 @@ export async function openRun(browser, server, sco, preload) {
         // A second LMSFinish, or a late commit, would come right after.
         await new Promise((r) => setTimeout(r, 300));
       } else run = server.run(id);
-      await context.close();
+      if (own) await context.close();
       return summarize(server.run(id) ?? run);
     },
   };

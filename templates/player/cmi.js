@@ -12,7 +12,8 @@
  *                 response (option ids "ac", "t", or text), correct (list of
  *                 patterns, same form), result (true, false, or null for a
  *                 reflection), latency (ms, optional), time (Date),
- *                 ref (the reflection id, for a reflection)}
+ *                 q (the question id, for a question), ref (the
+ *                 reflection id, for a reflection)}
  *   navigate(request)  asks the LMS to move on after finish: "continue"
  *                (the next module) or "exit"; true when the runtime can
  *                (optional: absent where the LMS offers no navigation)
@@ -250,10 +251,16 @@
           store(state);
           if (state.loc) set(el.location, state.loc);
           if (!readOnly) {
-            /* The score first: an LMS may derive the status from it. */
-            if (typeof score === "number" && isFinite(score)) d.writeScore(lms, Math.max(0, Math.min(100, Math.round(score))));
-            if (d.writeProgress) d.writeProgress(lms, state);
             var merged = CP.mergeStatus(status, next);
+            /* The score first: an LMS may derive the status from it. Where
+             * the LMS judges a score against the mastery score on finish
+             * (SCORM 1.2 in Moodle), it is written only with a final
+             * status, so a learner who has passed the check but not seen
+             * every page stays incomplete in every LMS. */
+            if (typeof score === "number" && isFinite(score) && (!d.scoreWithFinalStatus || CP.isFinal(merged))) {
+              d.writeScore(lms, Math.max(0, Math.min(100, Math.round(score))));
+            }
+            if (d.writeProgress) d.writeProgress(lms, state);
             if (merged && merged !== status) {
               status = merged;
               d.writeStatus(lms, status, state);

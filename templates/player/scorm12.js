@@ -58,6 +58,7 @@
     el: { entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time" },
     maxSuspend: 4096,
     exitDone: "",
+    scoreWithFinalStatus: true,
     duration: CP.timespan,
     type: CP.scorm12.type,
     interactionId: function (id) {

@@ -554,3 +554,18 @@ test("standalone adapter keeps state in storage", () => {
   assert.equal(none.persistent, false, "no localStorage in node");
   none.save(s, "completed");
 });
+
+test("a score is written only with a final status, so an LMS cannot turn incomplete into passed on finish", () => {
+  const api = fakeAPI();
+  const a = adapter(api);
+  a.init();
+  const st = CP.normalize(null, config);
+  st.m.m.seen = [true, false];
+  a.save(st, "incomplete", 100);
+  assert.deepEqual(sets(api, "cmi.core.score.raw"), [], "a score written while incomplete");
+  st.m.m.seen = [true, true];
+  a.save(st, "passed", 100);
+  assert.deepEqual(sets(api, "cmi.core.score.raw"), ["100"]);
+  const order = api.calls.filter((c) => c[0] === "LMSSetValue").map((c) => c[1]);
+  assert.ok(order.lastIndexOf("cmi.core.score.raw") < order.lastIndexOf("cmi.core.lesson_status"), "score before status");
+});
