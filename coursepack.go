@@ -53,6 +53,15 @@ type Options struct {
 	// Tool names the program and version for the build report, such as
 	// "coursepack v1.2.0".
 	Tool string
+	// Progress, when set, hears what the build is doing, a short phrase at
+	// a time ("loading the course", "building scorm12").
+	Progress func(step string)
+}
+
+func (o Options) progress(step string) {
+	if o.Progress != nil {
+		o.Progress(step)
+	}
 }
 
 // Result says what a build wrote.
@@ -122,6 +131,7 @@ func (e *UsageError) Error() string { return e.Msg }
 // Build loads the course in opts.Dir, builds every requested format and
 // writes the packages. Course problems come back as course.Errors.
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	opts.progress("loading the course")
 	c, formats, warnings, err := check(opts)
 	if err != nil {
 		return nil, err
@@ -135,6 +145,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		opts.progress("building " + f.Name())
 		built, err := f.Build(c, format.Options{Layout: opts.Layout})
 		if err != nil {
 			return nil, fmt.Errorf("building %s: %w", f.Name(), err)
@@ -148,6 +159,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if out == "" {
 		out = filepath.Join(opts.Dir, "dist")
 	}
+	opts.progress(fmt.Sprintf("writing %d %s", len(pkgs), plural(len(pkgs), "package", "packages")))
 	written, err := dist.WriteAll(out, pkgs, dist.ZipOptions{Modified: opts.Modified})
 	if err != nil {
 		return nil, err
@@ -221,6 +233,13 @@ func stateWarnings(c *course.Course, formats []format.Format, layout format.Layo
 		}
 	}
 	return warnings, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func unitName(u bundle.Unit) string {

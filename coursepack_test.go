@@ -238,3 +238,16 @@ func TestBuildWritesChecksumsAndReport(t *testing.T) {
 		}
 	}
 }
+
+func TestBuildProgress(t *testing.T) {
+	var steps []string
+	_, err := Build(context.Background(), Options{Dir: "testdata/tiny", Out: t.TempDir(), Formats: []string{"scorm12", "html"},
+		Progress: func(s string) { steps = append(steps, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"loading the course", "building scorm12", "building html", "writing 3 packages"}
+	if strings.Join(steps, "|") != strings.Join(want, "|") {
+		t.Errorf("progress = %q, want %q", steps, want)
+	}
+}

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -50,6 +52,9 @@ fixed default.`,
 			opts, err := o.toOptions(dir, getenv)
 			if err != nil {
 				return err
+			}
+			if isTerminal(cmd.ErrOrStderr()) {
+				opts.Progress = func(step string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s…\n", step) }
 			}
 			res, err := coursepack.Build(cmd.Context(), opts)
 			if err != nil {
@@ -107,6 +112,17 @@ func printWritten(cmd *cobra.Command, written []dist.Written) {
 		}
 		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, humanSize(w.Size))
 	}
+}
+
+// isTerminal reports whether w is a terminal, where progress is shown; in a
+// pipe or a CI log it would only be noise.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 // humanSize writes a byte count the way people read it: 980 B, 12.4 kB, 3.1 MB.

@@ -129,6 +129,9 @@ func TestBuildJSON(t *testing.T) {
 	if strings.Contains(stdout, "wrote ") {
 		t.Error("--json output mixes in the list of files")
 	}
+	if strings.Contains(stderr, "loading the course") {
+		t.Error("progress was printed to a stderr that is not a terminal")
+	}
 }
 
 func TestInit(t *testing.T) {
