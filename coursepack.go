@@ -21,6 +21,7 @@ import (
 	"github.com/coursepack/coursepack/scorm"
 	"github.com/coursepack/coursepack/templates"
 	"github.com/coursepack/coursepack/web"
+	"github.com/coursepack/coursepack/xapi"
 )
 
 // Formats lists every package format the tool offers, in the order the
@@ -29,6 +30,8 @@ func Formats() []format.Format {
 	return []format.Format{
 		scorm.V12{},
 		scorm.V2004{},
+		xapi.TinCan{},
+		xapi.CMI5{},
 		web.Format{},
 	}
 }

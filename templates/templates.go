@@ -39,6 +39,7 @@ import (
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/iri"
 )
 
 //go:embed page.html.tmpl player
@@ -68,8 +69,15 @@ type View struct {
 var adapters = map[string][]string{
 	"scorm12":   {"cmi", "scorm12", "local"},
 	"scorm2004": {"cmi", "scorm2004", "local"},
+	"xapi":      {"lrs", "xapi", "local"},
+	"cmi5":      {"lrs", "cmi5", "local"},
 	"web":       {"local"},
 }
+
+// statementRuntimes are the runtimes that report xAPI statements: their
+// config carries the activity IRIs (package iri) and the names of the
+// activities.
+var statementRuntimes = map[string]bool{"xapi": true, "cmi5": true}
 
 // Runtimes lists the runtime names Render accepts, sorted.
 func Runtimes() []string {
@@ -174,6 +182,9 @@ type config struct {
 	// Next is the title of the next unit in the package, or "".
 	Next string            `json:"next,omitempty"`
 	T    map[string]string `json:"t"`
+	// IRI is the course's activity IRI (xAPI runtimes only, as are the
+	// IRI, Titles, Text and Choices fields below).
+	IRI string `json:"iri,omitempty"`
 }
 
 type configModule struct {
@@ -186,6 +197,11 @@ type configModule struct {
 	Reflections []configReflection `json:"reflections"`
 	// Plan is true when a page of the module holds the action plan.
 	Plan bool `json:"plan,omitempty"`
+	// IRI is the module's activity IRI; a page's is IRI + "/_page/" + its
+	// id (iri.Page).
+	IRI string `json:"iri,omitempty"`
+	// Titles are the page titles, in page order.
+	Titles []string `json:"titles,omitempty"`
 }
 
 // configQuestion is the answer key of a knowledge-check question.
@@ -196,13 +212,27 @@ type configQuestion struct {
 	Answers  []string `json:"answers,omitempty"`
 	Attempts int      `json:"attempts,omitempty"`
 	// Options is the number of options (0 for a text question).
-	Options int `json:"options,omitempty"`
+	Options int    `json:"options,omitempty"`
+	IRI     string `json:"iri,omitempty"`
+	// Text is the prompt as one line of plain text.
+	Text string `json:"text,omitempty"`
+	// Choices are the options of a single or multiple choice question.
+	Choices []configChoice `json:"choices,omitempty"`
+}
+
+// configChoice is an option of a choice question, as an xAPI interaction
+// component.
+type configChoice struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
 }
 
 // configReflection is a reflection and the cap of its answer.
 type configReflection struct {
-	ID  string `json:"id"`
-	Max int    `json:"max"`
+	ID   string `json:"id"`
+	Max  int    `json:"max"`
+	IRI  string `json:"iri,omitempty"`
+	Text string `json:"text,omitempty"`
 }
 
 // gatherModule is a module's reflection prompts, as plain text, for the
@@ -221,7 +251,7 @@ type gatherReflection struct {
 // scriptKeys are the interface texts the player script uses.
 var scriptKeys = []string{
 	"progress.page", "contents.viewed",
-	"notice.local", "notice.none", "notice.clipped", "notice.unsaved",
+	"notice.local", "notice.none", "notice.clipped", "notice.unsaved", "notice.offline",
 	"end.module", "end.course", "end.exited",
 	"end.incomplete-title", "end.incomplete", "end.missing",
 	"end.score", "end.failed",
@@ -274,6 +304,10 @@ func newDoc(v View) (doc, error) {
 		Notes: NotesKey(c.ID), Completion: string(courseRule), Mastery: c.MasteryScore,
 		Limits: limits, Next: v.Next, T: map[string]string{},
 	}
+	xapi := statementRuntimes[v.Runtime]
+	if xapi {
+		d.Config.IRI = c.ID
+	}
 	plan := false
 	for _, k := range scriptKeys {
 		d.Config.T[k] = v.Strings.Get(k)
@@ -301,9 +335,15 @@ func newDoc(v View) (doc, error) {
 			Pages: []string{}, Questions: []configQuestion{}, Reflections: []configReflection{}, Plan: m.ActionPlan,
 		}
 		plan = plan || m.ActionPlan
+		if xapi {
+			cm.IRI = iri.Module(c.ID, m.ID)
+		}
 		for _, p := range m.Pages {
 			dm.Pages = append(dm.Pages, docPage{Anchor: dm.Anchor + "." + p.ID, Index: index, Title: p.Title, HTML: p.HTML})
 			cm.Pages = append(cm.Pages, p.ID)
+			if xapi {
+				cm.Titles = append(cm.Titles, p.Title)
+			}
 			index++
 		}
 		for _, q := range m.Questions {
@@ -313,10 +353,21 @@ func newDoc(v View) (doc, error) {
 					cq.Correct = append(cq.Correct, o.ID)
 				}
 			}
+			if xapi {
+				describeQuestion(&cq, c, m, q)
+			}
 			cm.Questions = append(cm.Questions, cq)
 		}
 		for _, r := range m.Reflections {
-			cm.Reflections = append(cm.Reflections, configReflection{ID: r.ID, Max: ReflectionMax(r)})
+			cr := configReflection{ID: r.ID, Max: ReflectionMax(r)}
+			if xapi {
+				cr.IRI = iri.Question(c.ID, m.ID, r.ID)
+				cr.Text = lineText(r.Prompt)
+				if cr.Text == "" {
+					cr.Text = m.Title + ": " + r.ID
+				}
+			}
+			cm.Reflections = append(cm.Reflections, cr)
 		}
 		d.Modules = append(d.Modules, dm)
 		d.Config.Modules = append(d.Config.Modules, cm)
@@ -326,6 +377,38 @@ func newDoc(v View) (doc, error) {
 		d.Config.Gather = gather(c)
 	}
 	return d, nil
+}
+
+// describeQuestion adds to cq what an xAPI interaction activity needs: its
+// IRI, its prompt and the text of its choices, as tincan.xml gives them
+// (package xapi), so that the definitions in statements match.
+func describeQuestion(cq *configQuestion, c *course.Course, m *course.Module, q *course.Question) {
+	cq.IRI = iri.Question(c.ID, m.ID, q.ID)
+	cq.Text = lineText(q.Prompt)
+	if cq.Text == "" {
+		cq.Text = m.Title + ": " + q.ID
+	}
+	if q.Type != course.SingleChoice && q.Type != course.MultipleChoice {
+		return
+	}
+	for _, o := range q.Options {
+		text := lineText(o.Text)
+		if text == "" {
+			text = o.ID
+		}
+		cq.Choices = append(cq.Choices, configChoice{ID: o.ID, Text: text})
+	}
+}
+
+var lineBreak = regexp.MustCompile(`(?i)</(p|li|div|h[1-6])>|<br\s*/?>`)
+
+// lineText turns rendered HTML into one line of text the way package xapi
+// does for tincan.xml: block ends become spaces, tags are dropped, entities
+// decoded and white space collapsed.
+func lineText(h template.HTML) string {
+	s := lineBreak.ReplaceAllString(string(h), " ")
+	s = html.UnescapeString(anyTag.ReplaceAllString(s, ""))
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // gather lists the reflection prompts of every module of c that has any.

@@ -241,6 +241,11 @@ func TestThemeCSS(t *testing.T) {
 
 var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
 
+// vocabularyIRI matches the xAPI and cmi5 identifiers the LRS adapters
+// write into statements (verbs, activity types, categories, extensions):
+// names, never fetched.
+var vocabularyIRI = regexp.MustCompile(`"(http://adlnet\.gov/expapi/(verbs|activities)/|http://activitystrea\.ms/schema/1\.0/|https://w3id\.org/xapi/cmi5/(context|result)/)[a-z./-]*"`)
+
 func TestPlayerFiles(t *testing.T) {
 	tests := []struct {
 		runtime, want string
@@ -248,6 +253,8 @@ func TestPlayerFiles(t *testing.T) {
 		{"scorm12", "player/activities.js,player/cmi.js,player/core.js,player/local.js,player/player.css,player/player.js,player/scorm12.js"},
 		{"scorm2004", "player/activities.js,player/cmi.js,player/core.js,player/local.js,player/player.css,player/player.js,player/scorm2004.js"},
 		{"web", "player/activities.js,player/core.js,player/local.js,player/player.css,player/player.js"},
+		{"xapi", "player/activities.js,player/core.js,player/local.js,player/lrs.js,player/player.css,player/player.js,player/xapi.js"},
+		{"cmi5", "player/activities.js,player/cmi5.js,player/core.js,player/local.js,player/lrs.js,player/player.css,player/player.js"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime, func(t *testing.T) {
@@ -261,7 +268,7 @@ func TestPlayerFiles(t *testing.T) {
 				if len(f.Data) == 0 {
 					t.Errorf("%s is empty", f.Path)
 				}
-				if m := remoteURL.Find(f.Data); m != nil {
+				if m := remoteURL.Find(vocabularyIRI.ReplaceAll(f.Data, nil)); m != nil {
 					t.Errorf("%s refers to another host: %s", f.Path, m)
 				}
 			}
@@ -360,5 +367,42 @@ func TestConfigActivities(t *testing.T) {
 		`{"id":"checks-r2","prompt":"Short."}]},{"id":"plan","title":"Plan","reflections":[{"id":"plan-r1","prompt":"Last one"}]}]`
 	if string(got) != want {
 		t.Errorf("gather = %s\nwant %s", got, want)
+	}
+}
+
+// TestConfigXAPI checks what the xAPI runtimes add to the config: the
+// activity IRIs of package iri, the page titles, and the interaction
+// definitions as tincan.xml writes them; other runtimes get none of it.
+func TestConfigXAPI(t *testing.T) {
+	c := testCourse()
+	c.Modules[1].Questions[0].Prompt = "<p>Pick <em>two</em> &amp; go.</p>\n<p>Then more.</p>"
+	c.Modules[1].Questions[0].Options[0].Text = "<p>Yes &lt;really&gt;</p>"
+	c.Modules[1].Reflections = []*course.Reflection{{ID: "change-r1", Prompt: "<p>Why?</p>"}}
+	for _, runtime := range []string{"xapi", "cmi5"} {
+		html := render(t, View{Course: c, Modules: c.Modules, Runtime: runtime})
+		if !strings.Contains(html, `<script src="player/lrs.js"></script>`) || !strings.Contains(html, `<script src="player/`+runtime+`.js"></script>`) {
+			t.Errorf("%s: adapter scripts missing", runtime)
+		}
+		cfg := parseConfig(t, html)
+		if cfg.IRI != c.ID || cfg.Runtime != runtime {
+			t.Errorf("%s: config iri = %q", runtime, cfg.IRI)
+		}
+		m := cfg.Modules[1]
+		if m.IRI != c.ID+"/change" || strings.Join(m.Titles, "|") != "Welcome again" {
+			t.Errorf("%s: module = %+v", runtime, m)
+		}
+		q := m.Questions[0]
+		got, _ := json.Marshal(q.Choices)
+		if q.IRI != c.ID+"/change/change-q1" || q.Text != "Pick two & go. Then more." ||
+			string(got) != `[{"id":"a","text":"Yes \u003creally\u003e"},{"id":"b","text":"b"},{"id":"c","text":"c"}]` {
+			t.Errorf("%s: question = %+v %s", runtime, q, got)
+		}
+		if r := m.Reflections[0]; r.IRI != c.ID+"/change/change-r1" || r.Text != "Why?" {
+			t.Errorf("%s: reflection = %+v", runtime, r)
+		}
+	}
+	scorm := parseConfig(t, render(t, View{Course: c, Modules: c.Modules, Runtime: "scorm2004"}))
+	if scorm.IRI != "" || scorm.Modules[1].IRI != "" || scorm.Modules[1].Titles != nil || scorm.Modules[1].Questions[0].Text != "" {
+		t.Errorf("scorm2004 config carries xAPI fields: %+v", scorm.Modules[1])
 	}
 }

@@ -137,6 +137,7 @@
       lastCheck[q.id] = now;
       env.record({
         id: CP.interactionId(q.id, a.n),
+        q: q.id,
         kind: kind(q),
         response: r,
         correct: q.type === "text" ? q.answers || [] : [CP.response(q, q.correct || [])],

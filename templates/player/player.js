@@ -70,6 +70,15 @@
   /* onStore shows or hides the notice about learner text the runtime
    * cannot keep in full. */
   function onStore(kind) {
+    if (kind === "offline" || kind === "online") {
+      /* An LRS runtime cannot reach its LRS (or can again). */
+      var o = $("cp-notice");
+      if (o && !(adapter && adapter.kind === "local")) {
+        o.textContent = text("notice.offline");
+        o.hidden = kind === "online";
+      }
+      return;
+    }
     var n = $("cp-store-notice");
     if (!n) return;
     if (kind === "stored") {
