@@ -15,6 +15,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/beevik/etree"
+
+	"github.com/coursepack/coursepack/dist"
 )
 
 // The manifest file names, in the order one is chosen when a package has
@@ -118,7 +120,7 @@ func inspectManifest(rep *Report, a *archive, manifests map[string][]byte) {
 	}
 	data := manifests[chosen]
 	if data == nil {
-		rep.errorf("manifest_too_large", chosen, "%s is larger than %s and was not read", canonical, humanSize(maxManifestSize))
+		rep.errorf("manifest_too_large", chosen, "%s is larger than %s and was not read", canonical, dist.HumanSize(maxManifestSize))
 		return
 	}
 	root := p.parseXML(chosen, data)

@@ -4,7 +4,6 @@
 package scorm
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/beevik/etree"
@@ -146,31 +145,9 @@ func build(c *course.Course, opts format.Options, f format.Format, manifest func
 	if err != nil {
 		return nil, err
 	}
-	var pkgs []*dist.Package
-	for _, plan := range plans {
-		contents, err := bundle.Build(c, plan.Units, f.Runtime())
-		if err != nil {
-			return nil, err
-		}
-		pkg := &dist.Package{Name: bundle.Slug(c) + "-" + f.Name() + plan.Suffix + ".zip"}
-		pkg.Files = contents.Files()
-		if err := writeManifest(pkg, manifest(c, plan, contents)); err != nil {
-			return nil, err
-		}
-		pkgs = append(pkgs, pkg)
-	}
-	return pkgs, nil
-}
-
-// writeManifest serialises doc, indented, into the package.
-func writeManifest(pkg *dist.Package, doc *etree.Document) error {
-	doc.Indent(2)
-	data, err := doc.WriteToBytes()
-	if err != nil {
-		return fmt.Errorf("writing imsmanifest.xml: %w", err)
-	}
-	pkg.Add("imsmanifest.xml", data)
-	return nil
+	return bundle.Packages(c, plans, f, func(plan bundle.Plan, contents bundle.Contents) (string, *etree.Document, error) {
+		return "imsmanifest.xml", manifest(c, plan, contents), nil
+	})
 }
 
 // addFiles lists files in a resource, one <file> per path.

@@ -52,24 +52,10 @@ func (f CMI5) Build(c *course.Course, opts format.Options) ([]*dist.Package, err
 	if err != nil {
 		return nil, err
 	}
-	var pkgs []*dist.Package
-	for _, plan := range plans {
-		contents, err := bundle.Build(c, plan.Units, "cmi5")
-		if err != nil {
-			return nil, err
-		}
+	return bundle.Packages(c, plans, f, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
 		doc, err := CourseStructure(c, plan)
-		if err != nil {
-			return nil, err
-		}
-		pkg := &dist.Package{Name: packageName(c, f.Name(), plan.Suffix)}
-		pkg.Files = contents.Files()
-		if err := addXML(pkg, "cmi5.xml", doc); err != nil {
-			return nil, err
-		}
-		pkgs = append(pkgs, pkg)
-	}
-	return pkgs, nil
+		return "cmi5.xml", doc, err
+	})
 }
 
 // CourseStructure writes the cmi5.xml of one package: the course (its IRI,

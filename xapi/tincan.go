@@ -58,24 +58,10 @@ func (f TinCan) Build(c *course.Course, opts format.Options) ([]*dist.Package, e
 	if err != nil {
 		return nil, err
 	}
-	var pkgs []*dist.Package
-	for _, plan := range plans {
-		contents, err := bundle.Build(c, plan.Units, "xapi")
-		if err != nil {
-			return nil, err
-		}
+	return bundle.Packages(c, plans, f, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
 		doc, err := TinCanXML(c, plan)
-		if err != nil {
-			return nil, err
-		}
-		pkg := &dist.Package{Name: packageName(c, f.Name(), plan.Suffix)}
-		pkg.Files = contents.Files()
-		if err := addXML(pkg, "tincan.xml", doc); err != nil {
-			return nil, err
-		}
-		pkgs = append(pkgs, pkg)
-	}
-	return pkgs, nil
+		return "tincan.xml", doc, err
+	})
 }
 
 // TinCanPlans maps a layout to the packages of the xAPI format: the module

@@ -27,7 +27,6 @@
 package xapi
 
 import (
-	"fmt"
 	"html"
 	"html/template"
 	"regexp"
@@ -37,7 +36,6 @@ import (
 
 	"github.com/coursepack/coursepack/bundle"
 	"github.com/coursepack/coursepack/course"
-	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/iri"
 )
 
@@ -146,18 +144,3 @@ func newDocument() *etree.Document {
 	return doc
 }
 
-// addXML serialises doc, indented, into the package as name.
-func addXML(pkg *dist.Package, name string, doc *etree.Document) error {
-	doc.Indent(2)
-	data, err := doc.WriteToBytes()
-	if err != nil {
-		return fmt.Errorf("writing %s: %w", name, err)
-	}
-	pkg.Add(name, data)
-	return nil
-}
-
-// packageName is the zip name of one package of a format.
-func packageName(c *course.Course, formatName, suffix string) string {
-	return bundle.Slug(c) + "-" + formatName + suffix + ".zip"
-}

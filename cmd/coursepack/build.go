@@ -110,7 +110,7 @@ func printWritten(cmd *cobra.Command, written []dist.Written) {
 		if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
 			path = rel
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, humanSize(w.Size))
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, dist.HumanSize(w.Size))
 	}
 }
 
@@ -123,18 +123,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	info, err := f.Stat()
 	return err == nil && info.Mode()&os.ModeCharDevice != 0
-}
-
-// humanSize writes a byte count the way people read it: 980 B, 12.4 kB, 3.1 MB.
-func humanSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTPE"[exp])
 }
