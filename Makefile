@@ -24,7 +24,7 @@ EXAMPLE_FORMAT ?= scorm12
 
 E2E_DEPS := e2e/node_modules/.package-lock.json
 
-.PHONY: test go-test js-test e2e e2e-deps example bench
+.PHONY: test go-test js-test e2e e2e-deps example bench perf
 
 ## test: go vet, Go tests with the race detector, the player's JavaScript
 ## tests, then the end-to-end tests in headless Chromium. It stops at the
@@ -58,6 +58,20 @@ $(E2E_DEPS): e2e/package.json e2e/package-lock.json
 example:
 	$(GO) run ./cmd/coursepack build $(EXAMPLE) --format $(EXAMPLE_FORMAT) --out $(EXAMPLE_OUT)
 
-## bench: every Go benchmark, with allocations.
+# What `make bench` runs: a -bench pattern, such as Load or 'Build/medium'.
+BENCH ?= .
+
+## bench: every Go benchmark, with allocations; among them the phases of a
+## build on synthetic courses (course.BenchmarkLoad, bundle.BenchmarkBuild,
+## scorm.BenchmarkManifest12, dist.BenchmarkZipPackage and
+## BenchmarkWriteAll, coursepack.BenchmarkBuild). BENCH=Load runs only
+## those matching. See docs/performance.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
+
+## perf: time whole builds of small, medium and large synthetic courses
+## against a plain goldmark + archive/zip baseline, with peak memory, the
+## example end to end, all formats against one and a byte-identity check
+## (bench/perf.sh; RUNS, LARGE_RUNS and SIZES tune it).
+perf:
+	bench/perf.sh

@@ -59,6 +59,19 @@ type Options struct {
 	// Progress, when set, hears what the build is doing, a short phrase at
 	// a time ("loading the course", "building scorm12").
 	Progress func(step string)
+
+	// Brands are brand overlay files (see package brand): each a path, or
+	// a glob such as "brands/*.yaml", relative to the working folder. With
+	// any, Build builds every format once for each brand, with the brand's
+	// overlay merged over course.yaml, and names each package
+	// <course>-<brand>-<format>: see Result.Brands. Result.Course is then
+	// the course as the first brand, by name, has it.
+	Brands []string
+	// KeepGoing, with Brands, writes the packages of the brands that build
+	// when others fail; without it a failing brand stops them all.
+	KeepGoing bool
+	// overlay is the brand overlay of one brand of a build with Brands.
+	overlay course.Overlay
 }
 
 func (o Options) progress(step string) {
@@ -76,6 +89,9 @@ type Result struct {
 	Warnings course.Errors
 	// Report is what the build wrote to build-report.json.
 	Report Report
+	// Brands says what a build with Options.Brands did for each brand, in
+	// the order of the brands' names.
+	Brands []BrandResult
 }
 
 // The files a build writes beside its packages.
@@ -96,6 +112,8 @@ type Report struct {
 	Layout   string          `json:"layout"`
 	Packages []ReportPackage `json:"packages"`
 	Warnings []ReportProblem `json:"warnings"`
+	// Brands are the brands of a build with brand overlays, by name.
+	Brands []ReportBrand `json:"brands,omitempty"`
 }
 
 // ReportCourse identifies the course built.
@@ -115,6 +133,8 @@ type ReportPackage struct {
 	Folder bool   `json:"folder,omitempty"`
 	Size   int64  `json:"size"`
 	SHA256 string `json:"sha256,omitempty"`
+	// Brand names the package's brand in a build with brand overlays.
+	Brand string `json:"brand,omitempty"`
 }
 
 // ReportProblem is a warning, located in the course folder.
@@ -123,6 +143,9 @@ type ReportProblem struct {
 	Line    int    `json:"line"`
 	Col     int    `json:"col"`
 	Message string `json:"message"`
+	// Brand names the brand whose build found the problem, in a build
+	// with brand overlays.
+	Brand string `json:"brand,omitempty"`
 }
 
 // UsageError reports options that cannot be used together or name something
@@ -132,8 +155,13 @@ type UsageError struct{ Msg string }
 func (e *UsageError) Error() string { return e.Msg }
 
 // Build loads the course in opts.Dir, builds every requested format and
-// writes the packages. Course problems come back as course.Errors.
+// writes the packages. Course problems come back as course.Errors. With
+// opts.Brands, a brand that fails gives a *BrandsError together with the
+// Result, whose Brands say what each brand did.
 func Build(ctx context.Context, opts Options) (*Result, error) {
+	if len(opts.Brands) > 0 {
+		return buildBrands(ctx, opts)
+	}
 	opts.progress("loading the course")
 	c, formats, warnings, err := check(opts)
 	if err != nil {
@@ -142,26 +170,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Strict && len(warnings) > 0 {
 		return nil, warnings
 	}
-	var pkgs []*dist.Package
-	var formatOf []string
-	for _, f := range formats {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		opts.progress("building " + f.Name())
-		built, err := f.Build(c, format.Options{Layout: opts.Layout})
-		if err != nil {
-			return nil, fmt.Errorf("building %s: %w", f.Name(), err)
-		}
-		pkgs = append(pkgs, built...)
-		for range built {
-			formatOf = append(formatOf, f.Name())
-		}
+	pkgs, formatOf, err := buildFormats(ctx, opts, c, formats)
+	if err != nil {
+		return nil, err
 	}
-	out := opts.Out
-	if out == "" {
-		out = filepath.Join(opts.Dir, "dist")
-	}
+	out := opts.outDir()
 	opts.progress(fmt.Sprintf("writing %d %s", len(pkgs), plural(len(pkgs), "package", "packages")))
 	written, err := dist.WriteAll(out, pkgs, dist.ZipOptions{Modified: opts.Modified})
 	if err != nil {
@@ -169,17 +182,56 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	}
 	res := &Result{Course: c, Written: written, Warnings: warnings}
 	res.Report = newReport(opts, c, pkgs, formatOf, written, warnings)
-	report, err := json.MarshalIndent(res.Report, "", "  ")
-	if err != nil {
+	if err := writeSidecars(out, written, res.Report); err != nil {
 		return nil, err
 	}
+	return res, nil
+}
+
+// buildFormats builds the packages of every format for course c, and names
+// the format of each.
+func buildFormats(ctx context.Context, opts Options, c *course.Course, formats []format.Format) ([]*dist.Package, []string, error) {
+	var pkgs []*dist.Package
+	var formatOf []string
+	for _, f := range formats {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		opts.progress("building " + f.Name())
+		built, err := f.Build(c, format.Options{Layout: opts.Layout})
+		if err != nil {
+			return nil, nil, fmt.Errorf("building %s: %w", f.Name(), err)
+		}
+		pkgs = append(pkgs, built...)
+		for range built {
+			formatOf = append(formatOf, f.Name())
+		}
+	}
+	return pkgs, formatOf, nil
+}
+
+// outDir is the folder the packages are written to.
+func (o Options) outDir() string {
+	if o.Out == "" {
+		return filepath.Join(o.Dir, "dist")
+	}
+	return o.Out
+}
+
+// writeSidecars writes checksums.txt and build-report.json beside the
+// packages written.
+func writeSidecars(out string, written []dist.Written, r Report) error {
+	report, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
 	if err := dist.WriteFile(filepath.Join(out, ChecksumsFile), dist.Checksums(written)); err != nil {
-		return nil, fmt.Errorf("the packages are written, but not %s: %w", ChecksumsFile, err)
+		return fmt.Errorf("the packages are written, but not %s: %w", ChecksumsFile, err)
 	}
 	if err := dist.WriteFile(filepath.Join(out, ReportFile), append(report, '\n')); err != nil {
-		return nil, fmt.Errorf("the packages are written, but not %s: %w", ReportFile, err)
+		return fmt.Errorf("the packages are written, but not %s: %w", ReportFile, err)
 	}
-	return res, nil
+	return nil
 }
 
 func newReport(opts Options, c *course.Course, pkgs []*dist.Package, formatOf []string, written []dist.Written, warnings course.Errors) Report {
@@ -265,8 +317,16 @@ func check(opts Options) (*course.Course, []format.Format, course.Errors, error)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := course.Load(opts.Dir)
+	c, err := course.LoadWith(opts.Dir, course.LoadOptions{Overlay: opts.overlay})
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	// The course's template overrides, if any, must read and render.
+	player, err := templates.ForCourse(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := player.Check(c); err != nil {
 		return nil, nil, nil, err
 	}
 	warnings, err := stateWarnings(c, formats, opts.Layout)

@@ -5,7 +5,6 @@
 package bundle
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -120,19 +119,17 @@ func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
 	if err != nil {
 		return Contents{}, err
 	}
-	var out Contents
-	for i, u := range units {
-		var buf bytes.Buffer
-		view := templates.View{Course: c, Modules: u.Modules, Runtime: runtime, Strings: text}
-		if i+1 < len(units) {
-			view.Next = units[i+1].Title
-		}
-		if err := templates.Render(&buf, view); err != nil {
-			return Contents{}, fmt.Errorf("rendering %s: %w", u.Href, err)
-		}
-		out.Pages = append(out.Pages, dist.File{Path: u.Href, Data: buf.Bytes()})
+	// The player: the embedded one, or the course's templates/ overrides.
+	set, err := templates.ForCourse(c)
+	if err != nil {
+		return Contents{}, err
 	}
-	player, err := templates.PlayerFiles(runtime)
+	var out Contents
+	out.Pages, err = renderPages(set, c, units, runtime, text)
+	if err != nil {
+		return Contents{}, err
+	}
+	player, err := set.PlayerFiles(runtime)
 	if err != nil {
 		return Contents{}, err
 	}
@@ -144,12 +141,12 @@ func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
 	return out, nil
 }
 
-// assets lists the course assets the units use: the logo and every asset of
-// their modules, each once.
+// assets lists the course assets the units use: the theme's (logo,
+// favicon, fonts) and every asset of their modules, each once.
 func assets(c *course.Course, units []Unit) []*course.Asset {
 	seen := map[string]*course.Asset{}
-	if c.Theme.Logo != nil {
-		seen[c.Theme.Logo.Path] = c.Theme.Logo
+	for _, a := range c.Theme.Assets() {
+		seen[a.Path] = a
 	}
 	for _, u := range units {
 		for _, m := range u.Modules {

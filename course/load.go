@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -32,11 +32,7 @@ var (
 	languagePattern = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*$`)
 	schemePattern   = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*$`)
 	durationPattern = regexp.MustCompile(`^(?:([0-9]+)h)?(?:([0-9]+)m)?$`)
-	colourPattern   = regexp.MustCompile(`^#(?:[0-9A-Fa-f]{3}|[0-9A-Fa-f]{6})$`)
 )
-
-// colourNames are the theme colours an author can set.
-var colourNames = []string{"primary", "accent", "background", "text"}
 
 // completions are the completion rules in the order messages list them.
 var completions = []string{string(CompletionPages), string(CompletionPassed), string(CompletionPagesAndPassed)}
@@ -58,6 +54,14 @@ type loader struct {
 	interactions map[string]string
 	strings      i18n.Strings
 	md           goldmark.Markdown
+	// uses are the question and reflection ids a module's pages use, in
+	// order, checked against interactions once the pages are read (see
+	// readAllPages).
+	uses []interactionUse
+	// assetsMu guards assets while modules are read at once.
+	assetsMu *sync.Mutex
+	// overlay is merged over course.yaml (see LoadWith), or nil.
+	overlay Overlay
 }
 
 // Load reads the course in folder dir: course.yaml, the module Markdown files
@@ -65,6 +69,11 @@ type loader struct {
 // the author must fix come back together as an Errors value; other failures
 // (an unreadable folder, say) as an ordinary error. Load never writes.
 func Load(dir string) (*Course, error) {
+	return LoadWith(dir, LoadOptions{})
+}
+
+// LoadWith is Load with options: a brand overlay merged over course.yaml.
+func LoadWith(dir string, opts LoadOptions) (*Course, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("course: %w", err)
@@ -87,6 +96,8 @@ func Load(dir string) (*Course, error) {
 		assets:       map[string]*Asset{},
 		byPath:       map[string]*moduleFile{},
 		interactions: map[string]string{},
+		assetsMu:     new(sync.Mutex),
+		overlay:      opts.Overlay,
 	}
 	l.load()
 	if l.fatal != nil {
@@ -121,6 +132,9 @@ func (l *loader) load() {
 		return
 	}
 	l.readCourseFile(data)
+	if info, err := os.Stat(filepath.Join(l.dir, "templates")); err == nil && info.IsDir() {
+		l.course.Templates = filepath.Join(l.dir, "templates")
+	}
 
 	lang := l.course.Language
 	if !languagePattern.MatchString(lang) {
@@ -137,11 +151,7 @@ func (l *loader) load() {
 		l.readModule(m)
 	}
 	l.checkModuleIDs()
-	for _, m := range l.modules {
-		if m.ok {
-			l.readPages(m)
-		}
-	}
+	l.readAllPages()
 	for _, m := range l.modules {
 		if m.ok {
 			l.course.Modules = append(l.course.Modules, m.module)
@@ -156,7 +166,7 @@ func (l *loader) load() {
 // readCourseFile decodes course.yaml into l.course and l.modules.
 func (l *loader) readCourseFile(data []byte) {
 	d := &yamlDoc{file: CourseFile, errs: &l.errs}
-	root := d.parse(data)
+	root := l.applyOverlay(d, d.parse(data))
 	if root == nil {
 		if len(l.errs.list) == 0 {
 			l.errs.add(CourseFile, 1, 1, "the file is empty; it needs at least id, title, language and modules")
@@ -296,58 +306,6 @@ func (d *yamlDoc) masteryScore(v *yaml.Node, name string) *int {
 		return nil
 	}
 	return &n
-}
-
-// readTheme decodes the theme mapping.
-func (l *loader) readTheme(d *yamlDoc, v *yaml.Node) {
-	t := &l.course.Theme
-	d.mapping(v, "theme", []yamlField{
-		{key: "logo", set: func(v *yaml.Node) {
-			s, ok := d.text(v, "theme.logo")
-			if !ok {
-				return
-			}
-			rel, size, msg, err := l.resolveFile(".", s)
-			switch {
-			case err != nil:
-				l.fail(err)
-			case msg != "":
-				d.errorf(v, "theme.logo: %s", msg)
-			default:
-				t.Logo = l.addAsset(rel, size)
-			}
-		}},
-		{key: "colours", set: func(v *yaml.Node) {
-			fields := make([]yamlField, len(colourNames))
-			for i, name := range colourNames {
-				full := "theme.colours." + name
-				fields[i] = yamlField{key: name, set: func(v *yaml.Node) {
-					s, ok := d.text(v, full)
-					if !ok {
-						return
-					}
-					if !colourPattern.MatchString(s) {
-						d.errorf(v, "%s: %q is not a colour; write a hex colour in quotes, such as \"#1d4f91\" or \"#fff\"", full, s)
-						return
-					}
-					if t.Colours == nil {
-						t.Colours = map[string]string{}
-					}
-					t.Colours[name] = strings.ToLower(s)
-				}}
-			}
-			d.mapping(v, "theme.colours", fields)
-			// An unquoted # starts a YAML comment, leaving the value empty.
-			if v.Kind == yaml.MappingNode {
-				for i := 0; i+1 < len(v.Content); i += 2 {
-					k := v.Content[i]
-					if isNull(resolve(v.Content[i+1])) && slices.Contains(colourNames, k.Value) {
-						d.errorf(k, "theme.colours.%s: no value; put the colour in quotes, such as \"#1d4f91\" (an unquoted # starts a comment)", k.Value)
-					}
-				}
-			}
-		}},
-	})
 }
 
 // readModuleList decodes the modules list and checks each file exists.

@@ -48,7 +48,7 @@ func TestLoadGoodCourse(t *testing.T) {
 		{"Completion", c.Completion, CompletionPages},
 		{"MasteryScore", c.MasteryScore, &score80},
 		{"Theme.Logo", c.Theme.Logo.Path, "assets/logo.png"},
-		{"Theme.Colours", c.Theme.Colours, map[string]string{"primary": "#1d4f91", "accent": "#f80", "background": "#ffffff", "text": "#222"}},
+		{"Theme.Colours", c.Theme.Colours, map[string]string{"primary": "#1d4f91", "accent": "#d67200", "background": "#ffffff", "text": "#222"}},
 		{"module count", len(c.Modules), 3},
 	}
 	for _, ch := range checks {

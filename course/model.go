@@ -12,6 +12,7 @@ package course
 
 import (
 	"html/template"
+	"sort"
 	"time"
 )
 
@@ -43,7 +44,10 @@ type Course struct {
 	// key of the en-GB catalogue it names (such as "nav.next") maps to the
 	// text to show instead of the catalogue's. nil when it overrides none.
 	Strings map[string]string
-	Modules []*Module
+	// Templates is the course's templates/ folder on disk, whose files
+	// override the player's (package templates), or "" when it has none.
+	Templates string
+	Modules   []*Module
 	// Assets are the files the course references, sorted by Path, each once.
 	Assets []*Asset
 }
@@ -65,9 +69,59 @@ const (
 type Theme struct {
 	// Logo is the path of the logo asset inside the course folder, or "".
 	Logo *Asset
-	// Colours maps a colour name (primary, accent, background, text) to a CSS
-	// colour such as "#1d4f91".
+	// Colours maps a colour name (primary, accent, background, text, link,
+	// focus, surface) to a CSS hex colour such as "#1d4f91", in lower case.
+	// Load has checked that the colours, with the player's defaults for
+	// those not set, meet the WCAG 2.2 AA contrast minimums (see
+	// ContrastProblems).
 	Colours map[string]string
+	// Fonts are font files shipped with the course, each an @font-face
+	// rule of the player; the first family is the player's text font.
+	Fonts []Font
+	// Favicon is the page icon (a .png, .svg or .ico asset), or nil.
+	Favicon *Asset
+	// Footer is a line of text shown at the foot of every page, or "".
+	Footer string
+	// LicenceLine is a licence notice shown in the footer, or "".
+	LicenceLine string
+}
+
+// Font is one font file of the theme.
+type Font struct {
+	// Family is the font's family name, as CSS font-family names it.
+	Family string
+	// File is the font file, an asset of the course.
+	File *Asset
+	// Format is the file's CSS format: "woff2", "woff" or "truetype".
+	Format string
+	// Weight is the CSS font-weight the file covers: "400", "bold", or a
+	// range such as "100 900" for a variable font; "" when not given.
+	Weight string
+	// Style is "normal" or "italic".
+	Style string
+}
+
+// Assets returns the theme's files (logo, favicon, fonts), each once,
+// sorted by path.
+func (t Theme) Assets() []*Asset {
+	seen := map[string]*Asset{}
+	if t.Logo != nil {
+		seen[t.Logo.Path] = t.Logo
+	}
+	if t.Favicon != nil {
+		seen[t.Favicon.Path] = t.Favicon
+	}
+	for _, f := range t.Fonts {
+		if f.File != nil {
+			seen[f.File.Path] = f.File
+		}
+	}
+	out := make([]*Asset, 0, len(seen))
+	for _, a := range seen {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // Module is one module of a course: one SCO or AU in a package.

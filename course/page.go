@@ -1,6 +1,7 @@
 package course
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html"
@@ -16,6 +17,7 @@ import (
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 )
@@ -119,8 +121,9 @@ func (l *loader) readPage(m *moduleFile, span pageSpan, number int, pageIDs map[
 		doc.RemoveChild(doc, heading)
 	}
 
-	var buf bytes.Buffer
-	if err := l.md.Renderer().Render(&buf, src, doc); err != nil {
+	buf := getBuffer()
+	defer putBuffer(buf)
+	if err := l.renderTo(buf, src, doc); err != nil {
 		l.fail(fmt.Errorf("course: rendering %s page %d: %w", m.rel, number, err))
 		return
 	}
@@ -286,9 +289,10 @@ func (p *pageReader) extract(doc ast.Node) {
 
 // render renders nodes and returns their HTML without surrounding space.
 func (p *pageReader) render(nodes ...ast.Node) template.HTML {
-	var buf bytes.Buffer
+	buf := getBuffer()
+	defer putBuffer(buf)
 	for _, n := range nodes {
-		if err := p.l.md.Renderer().Render(&buf, p.src, n); err != nil {
+		if err := p.l.renderTo(buf, p.src, n); err != nil {
 			p.l.fail(fmt.Errorf("course: rendering %s page %d: %w", p.m.rel, p.number, err))
 		}
 	}
@@ -318,11 +322,14 @@ func (p *pageReader) interactionID(n *blockNode) string {
 		p.errorAt(a.valOff, "%s id %q is not valid; use a lowercase letter then lowercase letters, digits and hyphens, such as %s", n.name, a.value, exampleID(n.name))
 		return ""
 	}
-	if first, dup := p.l.interactions[a.value]; dup {
-		p.errorAt(a.valOff, "duplicate id %q: %s already uses it; give each question and reflection its own id", a.value, first)
-		return a.value
-	}
-	p.l.interactions[a.value] = fmt.Sprintf("the %s at %s:%d", n.name, p.m.rel, p.lineOf(n.start))
+	// Whether another block uses the id is checked once every module is
+	// read (see readAllPages).
+	line, col := p.m.lines.pos(p.base + a.valOff)
+	p.l.uses = append(p.l.uses, interactionUse{
+		id: a.value, file: p.m.rel, line: line, col: col,
+		desc: fmt.Sprintf("the %s at %s:%d", n.name, p.m.rel, p.lineOf(n.start)),
+		at:   len(p.l.errs.list),
+	})
 	return a.value
 }
 
@@ -677,12 +684,17 @@ func plainText(n ast.Node, src []byte) string {
 		}
 		switch t := c.(type) {
 		case *ast.Text:
-			b.Write(t.Segment.Value(src))
+			if t.IsRaw() {
+				b.Write(t.Segment.Value(src))
+			} else {
+				b.WriteString(readerText(t.Segment.Value(src)))
+			}
 			if t.SoftLineBreak() || t.HardLineBreak() {
 				b.WriteByte(' ')
 			}
 		case *ast.String:
-			b.Write(t.Value)
+			// The typographer's quotes and dashes are HTML entities.
+			b.WriteString(html.UnescapeString(string(t.Value)))
 		case *ast.AutoLink:
 			b.Write(t.Label(src))
 			return ast.WalkSkipChildren, nil
@@ -692,6 +704,17 @@ func plainText(n ast.Node, src []byte) string {
 		return ast.WalkContinue, nil
 	})
 	return b.String()
+}
+
+// readerText returns Markdown text as a reader sees it: \* is *, &amp; is
+// &. It resolves escapes and references in one pass, as the HTML renderer
+// does, and undoes the renderer's HTML escaping.
+func readerText(v []byte) string {
+	var buf bytes.Buffer
+	w := bufio.NewWriter(&buf)
+	gmhtml.DefaultWriter.Write(w, v)
+	_ = w.Flush()
+	return html.UnescapeString(buf.String())
 }
 
 // rawText returns the Markdown source of a block's lines, joined by spaces:

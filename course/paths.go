@@ -68,6 +68,8 @@ func (l *loader) resolveFile(fromDir, ref string) (rel string, size int64, msg p
 
 // addAsset records the file at course-relative path rel and returns it.
 func (l *loader) addAsset(rel string, size int64) *Asset {
+	l.assetsMu.Lock()
+	defer l.assetsMu.Unlock()
 	if a, ok := l.assets[rel]; ok {
 		return a
 	}

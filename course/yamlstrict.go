@@ -31,6 +31,9 @@ type yamlDoc struct {
 	// first line of the file (front matter).
 	lineOffset int
 	errs       *problems
+	// origin, when set, names the file a node was written in, for a
+	// document merged from several files (see Overlay); file otherwise.
+	origin func(n *yaml.Node) string
 }
 
 var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -80,7 +83,7 @@ func (d *yamlDoc) parse(data []byte) *yaml.Node {
 
 // errorf reports a problem at node n.
 func (d *yamlDoc) errorf(n *yaml.Node, format string, args ...any) {
-	d.errs.add(d.file, n.Line+d.lineOffset, n.Column, format, args...)
+	d.errs.add(d.fileOf(n), n.Line+d.lineOffset, n.Column, format, args...)
 }
 
 // resolve follows aliases to the node they name.

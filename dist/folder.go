@@ -32,23 +32,38 @@ func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, erro
 		return tmp, 0, fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
 	folders := []string{tmp}
-	var size int64
 	for _, f := range files {
 		full := filepath.Join(tmp, filepath.FromSlash(f.Path))
 		for d := filepath.Dir(full); d != tmp && !slices.Contains(folders, d); d = filepath.Dir(d) {
 			folders = append(folders, d)
 		}
+	}
+	// The files are written several at once, so that the waits for each
+	// to be flushed to disk overlap; a failure is that of the first file
+	// in path order that failed.
+	sizes := make([]int64, len(files))
+	errs := make([]error, len(files))
+	forEach(len(files), folderWorkers, func(i int) {
+		f := files[i]
+		full := filepath.Join(tmp, filepath.FromSlash(f.Path))
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			return fail(fmt.Errorf("%s: %w", f.Path, err))
+			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
+			return
 		}
 		n, err := writeFile(full, f)
 		if err != nil {
-			return fail(fmt.Errorf("%s: %w", f.Path, err))
+			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
+			return
 		}
-		if err := os.Chtimes(full, mod, mod); err != nil {
-			return fail(err)
+		errs[i] = os.Chtimes(full, mod, mod)
+		sizes[i] = n
+	})
+	var size int64
+	for i := range files {
+		if errs[i] != nil {
+			return fail(errs[i])
 		}
-		size += n
+		size += sizes[i]
 	}
 	// The folders last, deepest first, since writing into a folder changes
 	// its modification time; then flush their entries.

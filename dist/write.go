@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -79,24 +80,42 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 			os.RemoveAll(t)
 		}
 	}
-	written := make([]Written, 0, len(pkgs))
-	for _, p := range pkgs {
-		write := writeTemp
-		if p.Folder {
-			write = func(dir string, p *Package, mod time.Time) (string, int64, string, error) {
-				tmp, size, err := writeTempFolder(dir, p, mod)
-				return tmp, size, "", err
+	// The packages are written at once, each to its temporary file or
+	// folder: one's disk waits overlap another's compression. On failure,
+	// the error is that of the first package that failed, as if they had
+	// been written in turn.
+	type result struct {
+		tmp, sum string
+		size     int64
+		err      error
+	}
+	results := make([]result, len(pkgs))
+	var wg sync.WaitGroup
+	for i, p := range pkgs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := &results[i]
+			if p.Folder {
+				r.tmp, r.size, r.err = writeTempFolder(dir, p, mod)
+			} else {
+				r.tmp, r.size, r.sum, r.err = writeTemp(dir, p, mod)
 			}
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.tmp != "" {
+			temps = append(temps, r.tmp)
 		}
-		tmp, size, sum, err := write(dir, p, mod)
-		if tmp != "" {
-			temps = append(temps, tmp)
-		}
-		if err != nil {
+	}
+	written := make([]Written, 0, len(pkgs))
+	for i, r := range results {
+		if r.err != nil {
 			removeTemps()
-			return nil, err
+			return nil, r.err
 		}
-		written = append(written, Written{Path: filepath.Join(dir, p.Name), Size: size, SHA256: sum})
+		written = append(written, Written{Path: filepath.Join(dir, pkgs[i].Name), Size: r.size, SHA256: r.sum})
 	}
 	for i, tmp := range temps {
 		place := rename
@@ -132,7 +151,8 @@ func writeTemp(dir string, p *Package, mod time.Time) (string, int64, string, er
 		f.Close()
 		return tmp, 0, "", fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
-	digest := sha256.New()
+	digest := newBackgroundHash(sha256.New())
+	defer digest.stop()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, digest), 256<<10)
 	if err := writeZip(bw, p, mod); err != nil {
 		return fail(err)

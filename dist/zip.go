@@ -194,8 +194,24 @@ func writeZip(w io.Writer, p *Package, mod time.Time) error {
 		return err
 	}
 	zw := zip.NewWriter(w)
-	for _, f := range files {
-		if err := writeEntry(zw, f, mod); err != nil {
+	// Text entries are deflated ahead, in parallel (see ahead.go), and
+	// written in path order like the rest.
+	a := startAhead(files, parallelism)
+	defer a.stop()
+	for i, f := range files {
+		if d := a.result(i); d != nil && !d.inTurn {
+			err = d.err
+			if err == nil {
+				err = writeDeflated(zw, f.Path, d, mod)
+			}
+			a.release(d)
+		} else {
+			err = writeEntry(zw, f, mod)
+			if d != nil {
+				a.release(d)
+			}
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -289,7 +305,7 @@ func writeSource(zw *zip.Writer, f File, method uint16, mod time.Time) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", f.Path, err)
 		}
-		if _, err := io.Copy(dst, src); err != nil {
+		if _, err := copyBuffered(dst, src); err != nil {
 			return fmt.Errorf("%s: %w", f.Path, err)
 		}
 		return nil
@@ -298,7 +314,7 @@ func writeSource(zw *zip.Writer, f File, method uint16, mod time.Time) error {
 	// they can go in the local header (see writeData), then a second pass
 	// to copy it, checked against the first in case the file changed.
 	sum := crc32.NewIEEE()
-	n, err := io.Copy(sum, src)
+	n, err := copyBuffered(sum, src)
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
@@ -314,7 +330,7 @@ func writeSource(zw *zip.Writer, f File, method uint16, mod time.Time) error {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
 	check := crc32.NewIEEE()
-	m, err := io.Copy(io.MultiWriter(dst, check), io.LimitReader(src, n+1))
+	m, err := copyBuffered(io.MultiWriter(dst, check), io.LimitReader(src, n+1))
 	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}

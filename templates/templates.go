@@ -30,10 +30,8 @@ import (
 	"html"
 	"html/template"
 	"io"
-	"math"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/coursepack/coursepack/course"
@@ -139,6 +137,12 @@ type doc struct {
 	Adapters    []string
 	Config      config
 	strings     i18n.Strings
+
+	// Favicon is the path of the page icon, and FaviconType its media
+	// type; "" when the theme has none.
+	Favicon, FaviconType string
+	// Footer and LicenceLine are the theme's footer text, or "".
+	Footer, LicenceLine string
 }
 
 // T returns the interface text of key.
@@ -251,7 +255,7 @@ type gatherReflection struct {
 // scriptKeys are the interface texts the player script uses.
 var scriptKeys = []string{
 	"progress.page", "contents.viewed",
-	"notice.local", "notice.none", "notice.clipped", "notice.unsaved", "notice.offline",
+	"notice.local", "notice.none", "notice.clipped", "notice.unsaved", "notice.offline", "notice.lms-failed",
 	"end.module", "end.course", "end.exited",
 	"end.incomplete-title", "end.incomplete", "end.missing",
 	"end.score", "end.failed",
@@ -281,11 +285,16 @@ func newDoc(v View) (doc, error) {
 		CourseTitle: c.Title,
 		CourseMode:  len(v.Modules) > 1,
 		Adapters:    scripts,
-		ThemeCSS:    themeCSS(c.Theme.Colours),
+		ThemeCSS:    ThemeCSS(c.Theme),
+		Footer:      c.Theme.Footer,
+		LicenceLine: c.Theme.LicenceLine,
 		strings:     v.Strings,
 	}
 	if c.Theme.Logo != nil {
 		d.Logo = c.Theme.Logo.Path
+	}
+	if c.Theme.Favicon != nil {
+		d.Favicon, d.FaviconType = c.Theme.Favicon.Path, FaviconType(c.Theme.Favicon.Path)
 	}
 	if d.CourseMode {
 		d.Heading = c.Title
@@ -491,32 +500,7 @@ func themeCSS(colours map[string]string) template.CSS {
 }
 
 // onColour picks white or near-black text, whichever contrasts more with
-// the hex colour bg.
+// the hex colour bg: the colour the course loader checks button text in.
 func onColour(bg string) string {
-	const white, dark = "#ffffff", "#1a1a1a"
-	l := luminance(bg)
-	if (1.05)/(l+0.05) >= (l+0.05)/(luminance(dark)+0.05) {
-		return white
-	}
-	return dark
-}
-
-// luminance is the WCAG relative luminance of a #rgb or #rrggbb colour.
-func luminance(hex string) float64 {
-	h := strings.TrimPrefix(hex, "#")
-	if len(h) == 3 {
-		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
-	}
-	var rgb [3]float64
-	for i := range rgb {
-		n, _ := strconv.ParseUint(h[2*i:2*i+2], 16, 8)
-		c := float64(n) / 255
-		if c <= 0.03928 {
-			c /= 12.92
-		} else {
-			c = math.Pow((c+0.055)/1.055, 2.4)
-		}
-		rgb[i] = c
-	}
-	return 0.2126*rgb[0] + 0.7152*rgb[1] + 0.0722*rgb[2]
+	return course.TextOn(bg)
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/templates"
 )
 
 //go:embed index.html.tmpl
@@ -105,9 +106,13 @@ func Units(c *course.Course) ([]bundle.Unit, error) {
 type indexView struct {
 	Lang, Title, Description string
 	Logo                     string
-	Duration                 *duration
-	ModulesHeading, Notice   string
-	Modules                  []indexModule
+	// The theme: its style, favicon and footer (see templates.ThemeCSS).
+	ThemeCSS               template.CSS
+	Favicon, FaviconType   string
+	Footer, LicenceLine    string
+	Duration               *duration
+	ModulesHeading, Notice string
+	Modules                []indexModule
 }
 
 type indexModule struct {
@@ -150,6 +155,10 @@ func Index(c *course.Course, units []bundle.Unit) ([]byte, error) {
 	}
 	if c.Theme.Logo != nil {
 		v.Logo = c.Theme.Logo.Path
+	}
+	v.ThemeCSS, v.Footer, v.LicenceLine = templates.ThemeCSS(c.Theme), c.Theme.Footer, c.Theme.LicenceLine
+	if c.Theme.Favicon != nil {
+		v.Favicon, v.FaviconType = c.Theme.Favicon.Path, templates.FaviconType(c.Theme.Favicon.Path)
 	}
 	for _, u := range units {
 		var d time.Duration

@@ -143,4 +143,3 @@ func newDocument() *etree.Document {
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
 	return doc
 }
-

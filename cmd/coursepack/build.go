@@ -22,6 +22,10 @@ type buildOptions struct {
 	split   bool
 	strict  bool
 	json    bool
+	// brands are the --brand overlay files or globs; keepGoing is
+	// --keep-going (see brand.go).
+	brands    []string
+	keepGoing bool
 }
 
 func newBuildCommand(getenv func(string) string) *cobra.Command {
@@ -36,13 +40,20 @@ Every problem in the course is reported at once, as file:line:col, and
 nothing is written unless the whole build succeeds. Beside the packages go
 checksums.txt (SHA-256 of each zip, for sha256sum -c) and build-report.json.
 
+With --brand, a brand overlay (see docs/authoring.md) is merged over
+course.yaml and every format is built for the brand, as
+<course>-<brand>-<format>.zip. A quoted glob builds every brand it matches
+in one run, brands at once, with one summary at the end. Nothing is written
+when a brand fails, unless --keep-going.
+
 Formats: ` + strings.Join(coursepack.FormatNames(), ", ") + `.
 Set SOURCE_DATE_EPOCH to stamp zip entries with that time instead of the
 fixed default.`,
 		Example: `  coursepack build examples/stepping-into-leadership
   coursepack build --format scorm12 --out build/ my-course
   coursepack build --sco course my-course      # one SCO for the whole course
-  coursepack build --split my-course           # one package per module`,
+  coursepack build --split my-course           # one package per module
+  coursepack build --brand 'my-course/brands/*.yaml' my-course   # every brand`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
 			dir := "."
@@ -55,6 +66,9 @@ fixed default.`,
 			}
 			if isTerminal(cmd.ErrOrStderr()) {
 				opts.Progress = func(step string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s…\n", step) }
+			}
+			if len(opts.Brands) > 0 {
+				return buildBrands(cmd, dir, opts, o.json)
 			}
 			res, err := coursepack.Build(cmd.Context(), opts)
 			if err != nil {
@@ -77,11 +91,17 @@ fixed default.`,
 	f.BoolVar(&o.split, "split", false, "write one package per module")
 	f.BoolVar(&o.strict, "strict", false, "treat warnings as errors: write nothing when there is any")
 	f.BoolVar(&o.json, "json", false, "print the build report as JSON instead of the list of files (see docs/json.md)")
+	f.StringArrayVar(&o.brands, "brand", nil, "brand overlay to merge over course.yaml, a file or a quoted glob such as 'brands/*.yaml'; repeatable (see docs/authoring.md)")
+	f.BoolVar(&o.keepGoing, "keep-going", false, "with --brand: write the brands that build even when others fail")
 	return cmd
 }
 
 func (o buildOptions) toOptions(dir string, getenv func(string) string) (coursepack.Options, error) {
 	opts := coursepack.Options{Dir: dir, Formats: o.formats, Out: o.out, Strict: o.strict, Tool: "coursepack " + currentVersion()}
+	opts.Brands, opts.KeepGoing = o.brands, o.keepGoing
+	if o.keepGoing && len(o.brands) == 0 {
+		return opts, &coursepack.UsageError{Msg: "--keep-going needs --brand"}
+	}
 	switch {
 	case o.split && o.sco == "course":
 		return opts, &coursepack.UsageError{Msg: "--split and --sco course cannot be used together"}

@@ -32,7 +32,7 @@ says otherwise. The same input always gives byte-identical zip files.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newBuildCommand(getenv), newValidateCommand(), newInitCommand(), newInspectCommand(), newDiffCommand(), newVersionCommand())
+	root.AddCommand(newBuildCommand(getenv), newValidateCommand(), newInitCommand(), newInspectCommand(), newDiffCommand(), newPreviewCommand(), newTemplatesCommand(), newTranslateCommand(), newVersionCommand())
 	return root
 }
 

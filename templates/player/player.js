@@ -67,8 +67,11 @@
     storage = null;
   }
 
+  var lmsDown = false, stored = "";
+
   /* onStore shows or hides the notice about learner text the runtime
-   * cannot keep in full. */
+   * cannot keep in full, or about an LMS that does not take the learner's
+   * progress (with the action plan's download, when this page has it). */
   function onStore(kind) {
     if (kind === "offline" || kind === "online") {
       /* An LRS runtime cannot reach its LRS (or can again). */
@@ -79,16 +82,22 @@
       }
       return;
     }
+    if (/^lms-/.test(kind)) lmsDown = kind === "lms-failed";
+    else stored = kind === "stored" ? "" : kind === "clipped" ? kind : "unsaved";
     var n = $("cp-store-notice");
-    if (!n) return;
-    if (kind === "stored") {
-      n.hidden = true;
-      return;
-    }
-    var msg = text(kind === "clipped" ? "notice.clipped" : "notice.unsaved");
-    if (n.textContent !== msg || n.hidden) {
-      n.textContent = msg;
-      n.hidden = false;
+    var key = lmsDown ? "lms-failed" : stored;
+    if (!n || n.getAttribute("data-notice") === key) return;
+    n.setAttribute("data-notice", key);
+    if (finished) renderEnd();
+    n.hidden = !key;
+    n.textContent = key && text("notice." + key) + " ";
+    var dl = lmsDown && doc.querySelector(".cp-plan-buttons .cp-primary");
+    if (dl) {
+      var b = n.appendChild(dl.cloneNode(true));
+      b.className = "cp-link";
+      b.onclick = function () {
+        dl.click();
+      };
     }
   }
 
@@ -153,6 +162,11 @@
     }
   }
 
+  /* exited says the progress was saved, unless the LMS refused it. */
+  function exited() {
+    return text(lmsDown ? "notice.lms-failed" : "end.exited");
+  }
+
   function renderEnd() {
     var title = $("cp-end-title");
     var body = $("cp-end-text");
@@ -171,10 +185,10 @@
     }
     if (CP.isFinal(status)) {
       title.textContent = text(course ? "end.course" : "end.module");
-      body.textContent = finished ? text("end.exited") : "";
+      body.textContent = finished ? exited() : "";
     } else {
       title.textContent = text("end.incomplete-title");
-      body.textContent = finished ? text("end.exited") : missing.length ? text("end.missing") : text("end.incomplete");
+      body.textContent = finished ? exited() : missing.length ? text("end.missing") : text("end.incomplete");
     }
     if (!finished) {
       missing.forEach(function (p) {

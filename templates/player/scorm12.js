@@ -55,7 +55,7 @@
     api: "API",
     maxHops: 7,
     fn: { init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", error: "LMSGetLastError", errorString: "LMSGetErrorString" },
-    el: { entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time" },
+    el: { entry: "cmi.core.entry", mode: "cmi.core.lesson_mode", location: "cmi.core.lesson_location", suspend: "cmi.suspend_data", exit: "cmi.core.exit", sessionTime: "cmi.core.session_time", learner: "cmi.core.student_id" },
     maxSuspend: 4096,
     exitDone: "",
     scoreWithFinalStatus: true,

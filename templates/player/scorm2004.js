@@ -11,9 +11,17 @@
     return String(s).replace(/\[([,.])\]/g, "[ $1]");
   }
 
+  /* line makes a learner's text one line that LMSs take as a 2004
+   * characterstring: scorm-again and Moodle match learner_response with
+   * ".", which stops at a line break (406 otherwise), and read a leading
+   * "{" as the start of a {lang=...} delimiter. */
+  function line(s) {
+    return CP.oneLine(s).replace(/[\r\n\u2028\u2029]+/g, " ").replace(/^\{/, " {");
+  }
+
   /* The SCORM 2004 forms of an interaction (RTE 4.2.9): choice ids joined
    * by [,], true-false "true" or "false", fill-in at most 250 characters,
-   * a reflection as long-fill-in of at most 4000. */
+   * a reflection as long-fill-in of at most 4000, both on one line. */
   CP.scorm2004 = {
     type: function (kind) {
       if (kind === "choice" || kind === "true-false") return kind;
@@ -22,7 +30,7 @@
     response: function (kind, r) {
       if (kind === "choice") return r.split("").join("[,]");
       if (kind === "true-false") return r === "t" ? "true" : "false";
-      return CP.clip(safe(kind === "reflection" ? r : CP.oneLine(r)), kind === "reflection" ? 4000 : 250);
+      return CP.clip(safe(line(r)), kind === "reflection" ? 4000 : 250);
     },
     result: function (ok) {
       return ok === true ? "correct" : ok === false ? "incorrect" : "neutral";
@@ -38,7 +46,7 @@
     api: "API_1484_11",
     maxHops: 500,
     fn: { init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue", commit: "Commit", error: "GetLastError", errorString: "GetErrorString" },
-    el: { entry: "cmi.entry", mode: "cmi.mode", location: "cmi.location", suspend: "cmi.suspend_data", exit: "cmi.exit", sessionTime: "cmi.session_time" },
+    el: { entry: "cmi.entry", mode: "cmi.mode", location: "cmi.location", suspend: "cmi.suspend_data", exit: "cmi.exit", sessionTime: "cmi.session_time", learner: "cmi.learner_id" },
     maxSuspend: 64000,
     exitDone: "normal",
     duration: CP.duration,

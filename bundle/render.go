@@ -1,0 +1,60 @@
+package bundle
+
+import (
+	"bytes"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/templates"
+)
+
+// renderPages renders the page of each unit for runtime rt with the player
+// set, several units at once, and returns them in unit order; on failure,
+// the error of the first unit that failed.
+func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, text i18n.Strings) ([]dist.File, error) {
+	pages := make([]dist.File, len(units))
+	errs := make([]error, len(units))
+	var mu sync.Mutex
+	next := 0
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(units)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// One buffer per worker, grown to the largest page; each page
+			// is copied out at its size, so no page keeps spare capacity.
+			var buf bytes.Buffer
+			for {
+				mu.Lock()
+				i := next
+				next++
+				mu.Unlock()
+				if i >= len(units) {
+					return
+				}
+				u := units[i]
+				view := templates.View{Course: c, Modules: u.Modules, Runtime: rt, Strings: text}
+				if i+1 < len(units) {
+					view.Next = units[i+1].Title
+				}
+				buf.Reset()
+				if err := set.Render(&buf, view); err != nil {
+					errs[i] = fmt.Errorf("rendering %s: %w", u.Href, err)
+					continue
+				}
+				pages[i] = dist.File{Path: u.Href, Data: bytes.Clone(buf.Bytes())}
+			}
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pages, nil
+}
