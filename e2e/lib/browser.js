@@ -51,10 +51,32 @@ export function watch(page) {
   return seen;
 }
 
+/** is2004 reports whether sco (from parseManifest) is a SCORM 2004 SCO. */
+export function is2004(sco) {
+  return sco?.version === "2004";
+}
+
+/** The API functions' names of each SCORM edition. */
+export const apiNames = {
+  "1.2": { init: "LMSInitialize", finish: "LMSFinish", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit" },
+  2004: { init: "Initialize", finish: "Terminate", get: "GetValue", set: "SetValue", commit: "Commit" },
+};
+
 /** lmsData is what an LMS gives every launch of sco: a learner, credit,
  * and what the manifest says of the item (mastery score, launch data,
- * time limit). */
+ * time limit; in SCORM 2004, the completion threshold and scaled passing
+ * score). */
 export function lmsData(sco = {}) {
+  if (is2004(sco)) {
+    // entry ab-initio: the first launch of a new attempt (RTE 4.2.8);
+    // resumeData2004 replaces it with resume.
+    const cmi = { entry: "ab-initio", learner_id: "learner-1", learner_name: "Learner, Test", credit: "credit" };
+    if (sco.completionThreshold) cmi.completion_threshold = sco.completionThreshold;
+    if (sco.scaledPassingScore) cmi.scaled_passing_score = sco.scaledPassingScore;
+    if (sco.dataFromLMS) cmi.launch_data = sco.dataFromLMS;
+    if (sco.timeLimitAction) cmi.time_limit_action = sco.timeLimitAction;
+    return cmi;
+  }
   const data = { core: { student_id: "learner-1", student_name: "Learner, Test", credit: "credit" } };
   const student = {};
   if (sco.masteryscore) student.mastery_score = sco.masteryscore;
@@ -79,15 +101,25 @@ function merge(a, b) {
  * carries over from another run). preload is the learner's data from an
  * earlier session (see resumeData). With opts.context, the run opens in
  * that browser context instead (the same learner in the same browser: its
- * localStorage is shared), which close then leaves open.
+ * localStorage is shared), which close then leaves open. A SCORM 2004 SCO
+ * (version "2004") runs against scorm-again's Scorm2004API, with
+ * opts.settings, when given, passed on to it, and with opts.sequencing
+ * ({activityTree, target}), scorm-again sequences the course and delivers
+ * the target item before the SCO starts (see lms/lms.js). opts.faults
+ * lists the LMS's fault rules from the start (see fault below).
  * @param {import("playwright-core").Browser} browser
  * @param {*} server from startServer
- * @param {{launch: string, title?: string}} sco
+ * @param {{launch: string, title?: string, version?: string}} sco
  * @param {object} [preload]
- * @param {{context?: import("playwright-core").BrowserContext}} [opts]
+ * @param {{context?: import("playwright-core").BrowserContext, settings?: object, sequencing?: object, faults?: object[]}} [opts]
  */
 export async function openRun(browser, server, sco, preload, opts = {}) {
-  const config = { launch: sco.launch, title: sco.title, preload: merge(lmsData(sco), preload) };
+  const scorm = is2004(sco) ? "2004" : "1.2";
+  const config = { launch: sco.launch, title: sco.title, scorm, preload: merge(lmsData(sco), preload) };
+  if (opts.settings) config.settings = opts.settings;
+  if (opts.sequencing) config.sequencing = opts.sequencing;
+  if (opts.faults) config.faults = opts.faults;
+  const finishName = apiNames[scorm].finish;
   const { id, url } = server.addRun(config);
   const own = !opts.context;
   const context = opts.context ?? (await browser.newContext());
@@ -100,6 +132,10 @@ export async function openRun(browser, server, sco, preload, opts = {}) {
     page,
     frame,
     ...seen,
+    /** fault makes the LMS fail calls from now on (a rule of lms/lms.js's
+     * fault injection, such as {fn: "LMSCommit"}); heal drops every rule. */
+    fault: (rule) => page.evaluate((r) => void window.__lms.faults.push(r), rule),
+    heal: () => page.evaluate(() => void (window.__lms.faults.length = 0)),
     /** lms returns what the LMS page holds (window.__lms), without the API. */
     lms: () =>
       page.evaluate(() => {
@@ -113,9 +149,9 @@ export async function openRun(browser, server, sco, preload, opts = {}) {
       let run;
       if (waitForFinish) {
         run = await server
-          .waitFor(id, (r) => r.events.some((e) => e.data?.data?.name === "LMSFinish"), 5000)
+          .waitFor(id, (r) => r.events.some((e) => e.data?.data?.name === finishName), 5000)
           .catch(() => server.run(id));
-        // A second LMSFinish, or a late commit, would come right after.
+        // A second finish, or a late commit, would come right after.
         await new Promise((r) => setTimeout(r, 300));
       } else run = server.run(id);
       if (own) await context.close();
@@ -125,13 +161,17 @@ export async function openRun(browser, server, sco, preload, opts = {}) {
 }
 
 /** summarize reads a run's records: the API call counts, the calls that
- * were reported, and the CMI data of the last commit scorm-again sent. */
+ * were reported, the CMI data of the last commit scorm-again sent, the
+ * SCORM edition ("1.2" or "2004") and, for 2004, the navigation events
+ * scorm-again raised. */
 export function summarize(run) {
   const calls = run.events.filter((e) => e.data?.kind === "call").map((e) => e.data.data);
+  const nav = run.events.filter((e) => e.data?.kind === "nav").map((e) => e.data.data);
   const last = run.events.at(-1)?.data;
   const counts = { ...(last?.counts ?? {}) };
   const commits = run.commits.map((c) => c.data);
-  return { counts, calls, commits, cmi: commits.at(-1)?.cmi ?? null };
+  const version = run.config?.scorm === "2004" ? "2004" : "1.2";
+  return { version, counts, calls, nav, commits, cmi: commits.at(-1)?.cmi ?? null };
 }
 
 /** scoFrame waits for the SCO's iframe to load and returns its frame. */
@@ -194,8 +234,10 @@ export async function axe(frame) {
 
 /** resumeData is what an LMS gives a SCO back on its next launch, from the
  * CMI data of its last commit: bookmark, suspend data, status, score and
- * total time, with entry "resume" when the SCO exited with "suspend". */
+ * total time, with entry "resume" when the SCO exited with "suspend". It
+ * reads SCORM 1.2 data (cmi.core...) or SCORM 2004 data (resumeData2004). */
 export function resumeData(cmi) {
+  if (!cmi.core && "completion_status" in cmi) return resumeData2004(cmi);
   const core = cmi.core ?? {};
   const preload = {
     core: {
@@ -210,5 +252,27 @@ export function resumeData(cmi) {
   if (score.raw !== undefined && score.raw !== "") preload.core.score = { raw: score.raw, min: score.min, max: score.max };
   // loadFromJSON skips empty values.
   for (const [k, v] of Object.entries(preload.core)) if (v === "" || v === undefined) delete preload.core[k];
+  return preload;
+}
+
+/** resumeData2004 is resumeData for SCORM 2004 CMI data: location,
+ * suspend_data, completion and success status, progress measure, score
+ * and total time, with entry "resume" after exit "suspend" (or a
+ * suspendAll navigation request, which the caller passes as exit). */
+export function resumeData2004(cmi) {
+  const preload = {
+    entry: cmi.exit === "suspend" ? "resume" : "",
+    location: cmi.location ?? "",
+    suspend_data: cmi.suspend_data ?? "",
+    completion_status: cmi.completion_status ?? "",
+    success_status: cmi.success_status ?? "",
+    progress_measure: cmi.progress_measure ?? "",
+    total_time: cmi.total_time ?? "",
+  };
+  const score = cmi.score ?? {};
+  const kept = {};
+  for (const el of ["scaled", "raw", "min", "max"]) if (score[el] !== undefined && score[el] !== "") kept[el] = score[el];
+  if (Object.keys(kept).length) preload.score = kept;
+  for (const [k, v] of Object.entries(preload)) if (v === "" || v === undefined) delete preload[k];
   return preload;
 }

@@ -50,13 +50,16 @@ export function buildCLI() {
 }
 
 /**
- * buildCourse runs `coursepack build <course> --format scorm12 --out <out>`
- * with the layout's flags and returns the zips it wrote, sorted.
- * @param {{course?: string, layout?: "module"|"course"|"split", out: string, env?: object}} opts
+ * buildCourse runs `coursepack build <course> --format <format> --out <out>`
+ * (format scorm12 unless told) with the layout's flags and returns the
+ * zips it wrote, sorted. (The html format also writes a folder beside its
+ * zip.)
+ * @param {{course?: string, layout?: "module"|"course"|"split", out: string, env?: object,
+ *   format?: "scorm12"|"scorm2004"|"html"}} opts
  */
-export async function buildCourse({ course = exampleCourse, layout = "module", out, env }) {
+export async function buildCourse({ course = exampleCourse, layout = "module", out, env, format = "scorm12" }) {
   const bin = await buildCLI();
-  const args = ["build", course, "--format", "scorm12", "--out", out, ...layoutFlags[layout]];
+  const args = ["build", course, "--format", format, "--out", out, ...layoutFlags[layout]];
   const childEnv = { ...process.env, ...env };
   if (!env || !("SOURCE_DATE_EPOCH" in env)) delete childEnv.SOURCE_DATE_EPOCH;
   try {

@@ -3,7 +3,7 @@
 // own packages.
 
 import assert from "node:assert/strict";
-import { axe, isLocal, nextButton, openRun, resumeData, visibleHeadings, walk, watch } from "./browser.js";
+import { apiNames, axe, isLocal, nextButton, openRun, resumeData, visibleHeadings, walk, watch } from "./browser.js";
 
 export const sessionTimeRE = /^\d{2,4}:\d{2}:\d{2}(\.\d{1,2})?$/;
 
@@ -12,7 +12,13 @@ function describeRun(summary, seen) {
   return JSON.stringify(
     {
       counts: summary.counts,
-      core: summary.cmi?.core,
+      core: summary.cmi?.core ?? (summary.cmi && {
+        completion_status: summary.cmi.completion_status,
+        success_status: summary.cmi.success_status,
+        score: summary.cmi.score,
+        exit: summary.cmi.exit,
+        location: summary.cmi.location,
+      }),
       suspend_data: summary.cmi?.suspend_data?.slice(0, 200),
       failedCalls: summary.calls.filter((c) => c.error !== "0"),
       consoleErrors: seen?.consoleErrors,
@@ -22,11 +28,13 @@ function describeRun(summary, seen) {
   );
 }
 
-/** assertCleanRun: LMSFinish called exactly once, no failed API call, no
- * console error, no request to any host but 127.0.0.1. */
+/** assertCleanRun: LMSFinish (Terminate, in SCORM 2004) called exactly
+ * once, no failed API call, no console error, no request to any host but
+ * 127.0.0.1. */
 export function assertCleanRun(summary, seen) {
-  assert.equal(summary.counts.LMSInitialize ?? 0, 1, `LMSInitialize calls\n${describeRun(summary, seen)}`);
-  assert.equal(summary.counts.LMSFinish ?? 0, 1, `LMSFinish calls\n${describeRun(summary, seen)}`);
+  const names = apiNames[summary.version ?? "1.2"];
+  assert.equal(summary.counts[names.init] ?? 0, 1, `${names.init} calls\n${describeRun(summary, seen)}`);
+  assert.equal(summary.counts[names.finish] ?? 0, 1, `${names.finish} calls\n${describeRun(summary, seen)}`);
   const failed = summary.calls.filter((c) => c.error !== "0");
   assert.deepEqual(failed, [], "API calls that set an error");
   assert.deepEqual(seen.requests.filter((u) => !isLocal(u)), [], "requests to other hosts");
@@ -51,8 +59,8 @@ export function assertTracked(summary, seen, { status = ["completed", "passed"] 
  * then closes the page, and returns what the LMS recorded. onPage(frame,
  * n) runs on each page before "Next" is clicked (to answer questions, say).
  */
-export async function learnerRun(browser, server, sco, { steps = Infinity, preload, onPage } = {}) {
-  const run = await openRun(browser, server, sco, preload);
+export async function learnerRun(browser, server, sco, { steps = Infinity, preload, onPage, settings } = {}) {
+  const run = await openRun(browser, server, sco, preload, { settings });
   const clicks = await walk(run.frame, { steps, onPage: onPage && ((n) => onPage(run.frame, n)) });
   const headings = await visibleHeadings(run.frame);
   const during = await run.lms();

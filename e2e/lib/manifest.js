@@ -1,5 +1,5 @@
 // Reading imsmanifest.xml as an LMS does: which resources are SCOs and the
-// URL that launches each.
+// URL that launches each, for SCORM 1.2 and SCORM 2004 4th Edition.
 
 import { DOMParser } from "@xmldom/xmldom";
 
@@ -8,6 +8,13 @@ export const NS = {
   adlcp: "http://www.adlnet.org/xsd/adlcp_rootv1p2",
   imsmd: "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1",
   xml: "http://www.w3.org/XML/1998/namespace",
+};
+
+/** The namespaces of a SCORM 2004 (3rd and 4th Edition) manifest. */
+export const NS2004 = {
+  imscp: "http://www.imsglobal.org/xsd/imscp_v1p1",
+  adlcp: "http://www.adlnet.org/xsd/adlcp_v1p3",
+  imsss: "http://www.imsglobal.org/xsd/imsss",
 };
 
 /** parseXML parses text strictly: any error or warning throws. */
@@ -65,7 +72,8 @@ export function launchURL(href, parameters) {
 }
 
 /**
- * parseManifest reads a SCORM 1.2 manifest.
+ * parseManifest reads a SCORM 1.2 manifest (or a SCORM 2004 one: see
+ * parse2004).
  * @returns {{identifier: string, schemaversion: string,
  *   defaultOrganization: string, title: string,
  *   items: {identifier: string, title: string, identifierref: string, parameters: string,
@@ -81,8 +89,9 @@ export function launchURL(href, parameters) {
 export function parseManifest(text) {
   const doc = parseXML(text, "imsmanifest.xml");
   const root = doc.documentElement;
+  if (root.localName === "manifest" && root.namespaceURI === NS2004.imscp) return parse2004(root);
   if (root.localName !== "manifest" || root.namespaceURI !== NS.imscp) {
-    throw new Error(`imsmanifest.xml: the root is {${root.namespaceURI}}${root.localName}, not a SCORM 1.2 <manifest>`);
+    throw new Error(`imsmanifest.xml: the root is {${root.namespaceURI}}${root.localName}, not a SCORM 1.2 or 2004 <manifest>`);
   }
   const metadata = child(root, NS.imscp, "metadata");
   const orgsEl = child(root, NS.imscp, "organizations");
@@ -152,6 +161,105 @@ export function parseManifest(text) {
     schemaversion: textOf(metadata && child(metadata, NS.imscp, "schemaversion")),
     defaultOrganization,
     title: textOf(org && child(org, NS.imscp, "title")),
+    items,
+    resources,
+    scos,
+  };
+}
+
+/**
+ * parse2004 reads a SCORM 2004 manifest, as parseManifest does a SCORM 1.2
+ * one, with version "2004" on the manifest and on each SCO. A SCO has,
+ * besides item, title, resource, href and launch, what the LMS hands the
+ * SCO from its item: completionThreshold (cmi.completion_threshold, from
+ * adlcp:completionThreshold with completedByMeasure="true"),
+ * scaledPassingScore (cmi.scaled_passing_score, from the primary
+ * objective's minNormalizedMeasure with satisfiedByMeasure="true"),
+ * dataFromLMS, timeLimitAction; and sequencing (tracked,
+ * completionSetByContent, objectiveSetByContent of deliveryControls).
+ */
+function parse2004(root) {
+  const ns = NS2004;
+  const metadata = child(root, ns.imscp, "metadata");
+  const orgsEl = child(root, ns.imscp, "organizations");
+  const resourcesEl = child(root, ns.imscp, "resources");
+  if (!orgsEl || !resourcesEl) throw new Error("imsmanifest.xml: no <organizations> or <resources>");
+
+  const base = xmlBase(root) + xmlBase(resourcesEl);
+  const resources = children(resourcesEl, ns.imscp, "resource").map((r) => {
+    const href = r.getAttribute("href") || "";
+    const rbase = base + xmlBase(r);
+    return {
+      identifier: r.getAttribute("identifier"),
+      type: r.getAttribute("type"),
+      scormtype: r.getAttributeNS(ns.adlcp, "scormType"),
+      href: href ? rbase + href : "",
+      files: children(r, ns.imscp, "file").map((f) => rbase + f.getAttribute("href")),
+    };
+  });
+  const byId = new Map(resources.map((r) => [r.identifier, r]));
+
+  const defaultOrganization = orgsEl.getAttribute("default") || "";
+  const orgs = children(orgsEl, ns.imscp, "organization");
+  const org = orgs.find((o) => o.getAttribute("identifier") === defaultOrganization) ?? orgs[0];
+  const items = [];
+  const walk = (el) => {
+    for (const item of children(el, ns.imscp, "item")) {
+      const ct = child(item, ns.adlcp, "completionThreshold");
+      const seq = child(item, ns.imsss, "sequencing");
+      const primary = seq && child(child(seq, ns.imsss, "objectives") ?? seq, ns.imsss, "primaryObjective");
+      const dc = seq && child(seq, ns.imsss, "deliveryControls");
+      items.push({
+        identifier: item.getAttribute("identifier"),
+        title: textOf(child(item, ns.imscp, "title")),
+        identifierref: item.getAttribute("identifierref") || "",
+        parameters: item.getAttribute("parameters") || "",
+        completionThreshold:
+          ct && ct.getAttribute("completedByMeasure") === "true" ? ct.getAttribute("minProgressMeasure") || "1.0" : "",
+        scaledPassingScore:
+          primary && primary.getAttribute("satisfiedByMeasure") === "true"
+            ? textOf(child(primary, ns.imsss, "minNormalizedMeasure")) || "1.0"
+            : "",
+        dataFromLMS: textOf(child(item, ns.adlcp, "dataFromLMS")),
+        timeLimitAction: textOf(child(item, ns.adlcp, "timeLimitAction")),
+        sequencing: dc
+          ? {
+              tracked: dc.getAttribute("tracked") !== "false",
+              completionSetByContent: dc.getAttribute("completionSetByContent") === "true",
+              objectiveSetByContent: dc.getAttribute("objectiveSetByContent") === "true",
+            }
+          : null,
+      });
+      walk(item);
+    }
+  };
+  if (org) walk(org);
+
+  const scos = [];
+  for (const item of items) {
+    const r = byId.get(item.identifierref);
+    if (!r || r.scormtype !== "sco") continue;
+    scos.push({
+      version: "2004",
+      item: item.identifier,
+      title: item.title,
+      resource: r.identifier,
+      href: r.href,
+      launch: launchURL(r.href, item.parameters),
+      completionThreshold: item.completionThreshold,
+      scaledPassingScore: item.scaledPassingScore,
+      dataFromLMS: item.dataFromLMS,
+      timeLimitAction: item.timeLimitAction,
+      sequencing: item.sequencing,
+    });
+  }
+  return {
+    version: "2004",
+    identifier: root.getAttribute("identifier"),
+    schema: textOf(metadata && child(metadata, ns.imscp, "schema")),
+    schemaversion: textOf(metadata && child(metadata, ns.imscp, "schemaversion")),
+    defaultOrganization,
+    title: textOf(org && child(org, ns.imscp, "title")),
     items,
     resources,
     scos,

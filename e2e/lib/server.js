@@ -3,8 +3,8 @@
 //
 //   /pkg/...          the unpacked package under test (setPackage)
 //   /lms/             the test LMS page (e2e/lms/)
-//   /lms/vendor/...   scorm-again's SCORM 1.2 build and axe-core, from
-//                     node_modules
+//   /lms/vendor/...   scorm-again's SCORM 1.2 and SCORM 2004 builds and
+//                     axe-core, from node_modules
 //   /lms/run/ID       a run's launch settings, as JSON (addRun)
 //   POST /lms/commit/ID   what scorm-again sends on LMSCommit and LMSFinish
 //   POST /lms/event/ID    what the LMS page reports of API calls
@@ -25,9 +25,10 @@ const require = createRequire(import.meta.url);
 
 // Files of dependencies that the LMS page loads.
 const vendor = {
-  // The classic-script build (dist/scorm12.js): it sets the global
-  // Scorm12API.
+  // The classic-script builds (dist/scorm12.js, dist/scorm2004.js): they
+  // set the global Scorm12API or Scorm2004API.
   "scorm12.js": require.resolve("scorm-again/scorm12"),
+  "scorm2004.js": require.resolve("scorm-again/scorm2004"),
   "axe.min.js": path.join(path.dirname(require.resolve("axe-core/package.json")), "axe.min.js"),
 };
 
@@ -121,7 +122,8 @@ function readBody(req, limit = 8 << 20) {
 }
 
 /**
- * startServer starts the server on 127.0.0.1 at a free port.
+ * startServer starts the server on 127.0.0.1 at a free port. pkgDir may be
+ * any folder (a package, or a plain web build).
  * @param {{pkgDir?: string}} [opts]
  */
 export async function startServer(opts = {}) {
