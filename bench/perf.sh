@@ -69,7 +69,7 @@ run() {
 	wall=$((end - start))
 	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
 	cpu=$(awk -F': ' '/Percent of CPU/ {print $2}' "$log")
-	cput=$(awk -F': ' '/(User|System) time/ {t += $2} END {printf "%d", t * 1e9}' "$log")
+	cput=$(awk -F': ' '/(User|System) time/ {t += $2} END {printf "%.0f", t * 1e9}' "$log")
 }
 
 # secs NS: nanoseconds as seconds with three decimals.
