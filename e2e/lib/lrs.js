@@ -382,6 +382,9 @@ export async function start(opts = {}) {
       body: "",
       status: 0,
       fault: null,
+      // Set here too, so that a preflight dropped while the LRS is down
+      // is known as one.
+      preflight: req.method === "OPTIONS",
     };
     requests.push(rec);
     if (fault.downUntil > Date.now() && matches(rec)) {

@@ -18,7 +18,11 @@
  * state document remembers); progress only before completed. Browse and
  * Review: only initialized and terminated, and the state is not written.
  * LaunchData's masteryScore replaces the pass mark in the player's config.
- * On Exit, once terminated is sent (or after 5 s), go to returnURL. */
+ * On Exit, once terminated is sent (or after 5 s), go to returnURL. When
+ * the page goes away without Exit (pagehide: a reload, or the window
+ * closed), terminated is not sent, only what is queued: a reload goes on
+ * with the same session (best practice 17), and a session whose window
+ * was closed is the LMS's to abandon. */
 (function (root) {
   "use strict";
 
@@ -98,6 +102,12 @@
     },
 
     open: function (L, env, client) {
+      /* Before the player's own pagehide handler, which finishes. */
+      if (env.window && env.window.addEventListener) {
+        env.window.addEventListener("pagehide", function () {
+          L.hidden = true;
+        });
+      }
       return token(L, env).then(function (t) {
         L.auth = "Basic " + t;
         var prefs = client.request("GET", "agents/profile", { agent: JSON.stringify(L.actor), profileId: "cmi5LearnerPreferences" });
@@ -161,11 +171,12 @@
       CP.lrsPut(env.session, L.sessionKey, L.sess);
     },
 
-    end: function () {
-      return "terminated";
+    end: function (status, L) {
+      return L.hidden && !L.asked ? null : "terminated";
     },
 
     navigate: function (L, request) {
+      L.asked = true;
       L.leaving = !!L.returnURL && (request === "exit" || request === "continue");
       return L.leaving;
     },

@@ -24,7 +24,8 @@
  * progressed (result extension progress, 0-100); answered per checked
  * question or changed reflection (a cmi.interaction with its definition);
  * completed once done (completed, passed, or failed with every page seen);
- * passed or failed once judged; the dialect's verb on finish. */
+ * passed or failed once judged; the dialect's verb on finish (none when
+ * the dialect's end gives none: the queue is still flushed). */
 (function (root) {
   "use strict";
 
@@ -332,7 +333,7 @@
    * open(L, env, client) -> promise of go (may set L.auth, L.readOnly,
    * L.started); unit(L, env) -> the unit's activity; context(L, verb, info
    * {parent module, mastery 0-1}, env); allow(L, verb); sent(L, verb, env);
-   * end(status) -> the last verb; judgedCompletion; after(L, env, client);
+   * end(status, L) -> the last verb, or null for none; judgedCompletion; after(L, env, client);
    * navigate(L, request). The optional ones may be left out. opts (for
    * tests): search, window, fetch, storage, session, now, setTimeout,
    * clearTimeout, random, log, notify, redirect. */
@@ -614,7 +615,8 @@
 
         finish: function () {
           if (!live || done) return;
-          emit(d.end(status), unit(), { duration: sessionTime() }, null, true);
+          var last = d.end(status, L);
+          if (last) emit(last, unit(), { duration: sessionTime() }, null, true);
           done = true;
           putDoc(true);
           client.flush();
