@@ -24,12 +24,48 @@ EXAMPLE_FORMAT ?= scorm12
 
 E2E_DEPS := e2e/node_modules/.package-lock.json
 
-.PHONY: test go-test js-test e2e e2e-deps example bench perf
+# The Go fuzz targets, as package:Name. Their seeds are in each package's
+# testdata/fuzz/<Name>/; plain `go test` runs the seeds as tests.
+FUZZ_TARGETS := \
+	./course:FuzzLoadCourseYAML \
+	./course:FuzzLoadModule \
+	./course:FuzzCourseBlocks \
+	./inspect:FuzzInspectZip \
+	./inspect:FuzzInspectManifest \
+	./xliff:FuzzParse
 
-## test: go vet, Go tests with the race detector, the player's JavaScript
-## tests, then the end-to-end tests in headless Chromium. It stops at the
-## first suite that fails; make -k test runs them all.
-test: e2e-deps go-test js-test e2e
+# How long `make fuzz` runs each target, and `make fuzz-short` (part of
+# `make test`), and the flags of both.
+FUZZTIME ?= 20s
+FUZZTIME_SHORT ?= 10s
+FUZZFLAGS ?= -parallel=2 -fuzzminimizetime=10s
+
+.PHONY: test go-test js-test e2e e2e-deps example bench perf fuzz fuzz-short
+
+## test: go vet, Go tests with the race detector, a short pass of every
+## fuzz target, the player's JavaScript tests, then the end-to-end tests in
+## headless Chromium. It stops at the first suite that fails; make -k test
+## runs them all.
+test: e2e-deps go-test fuzz-short js-test e2e
+
+## fuzz: run each fuzz target for FUZZTIME (make fuzz FUZZTIME=10m for a
+## longer hunt). An input that fails is written to the target's
+## testdata/fuzz/ folder: commit it with the fix, as a regression test.
+fuzz:
+	$(call run-fuzz,$(FUZZTIME))
+
+## fuzz-short: each fuzz target for FUZZTIME_SHORT, so that a regression
+## surfaces in CI (about a minute and a half in all).
+fuzz-short:
+	$(call run-fuzz,$(FUZZTIME_SHORT))
+
+define run-fuzz
+	@for target in $(FUZZ_TARGETS); do \
+		pkg=$${target%%:*}; name=$${target##*:}; \
+		echo "fuzz: $$name in $$pkg for $(1)"; \
+		$(GO) test "$$pkg" -run '^$$' -fuzz "^$$name\$$" -fuzztime $(1) $(FUZZFLAGS) | grep -v '^fuzz: elapsed' || exit 1; \
+	done
+endef
 
 go-test:
 	$(GO) vet ./...

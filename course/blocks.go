@@ -141,13 +141,18 @@ func (blockParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) 
 		reader.Advance(len(line) - eolLen(line))
 		return n, parser.NoChildren
 	}
-	n.parseHeader(header, start+3)
 	for p := parent; p != nil; p = p.Parent() {
 		if outer, ok := p.(*blockNode); ok && !outer.stray {
 			n.outer = outer
 			break
 		}
 	}
+	if n.outer != nil && n.outer.outer != nil {
+		// A block in a block is already an error; one more level in
+		// is left as text, so that nesting costs nothing (see shape.go).
+		return nil, parser.NoChildren
+	}
+	n.parseHeader(header, start+3)
 	reader.Advance(len(line) - eolLen(line))
 	return n, parser.HasChildren
 }
@@ -236,11 +241,15 @@ func (n *blockNode) parseHeader(h []byte, base int) {
 		n.problem(base+i, msg)
 	}
 	i = j
-	for {
+	for count := 0; ; count++ {
 		for i < len(h) && isBlank(h[i]) {
 			i++
 		}
 		if i >= len(h) {
+			return
+		}
+		if count == maxBlockAttrs {
+			n.problem(base+i, fmt.Sprintf("::: %s has more than %d attributes; no block takes so many", n.name, maxBlockAttrs))
 			return
 		}
 		keyStart := i

@@ -62,6 +62,10 @@ type loader struct {
 	assetsMu *sync.Mutex
 	// overlay is merged over course.yaml (see LoadWith), or nil.
 	overlay Overlay
+	// limits bound what is read (see limits.go); markdownRead counts the
+	// bytes of the module files read so far.
+	limits       Limits
+	markdownRead int64
 }
 
 // Load reads the course in folder dir: course.yaml, the module Markdown files
@@ -98,6 +102,7 @@ func LoadWith(dir string, opts LoadOptions) (*Course, error) {
 		interactions: map[string]string{},
 		assetsMu:     new(sync.Mutex),
 		overlay:      opts.Overlay,
+		limits:       opts.Limits.withDefaults(),
 	}
 	l.load()
 	if l.fatal != nil {
@@ -117,9 +122,12 @@ func (l *loader) fail(err error) {
 }
 
 func (l *loader) load() {
-	data, err := os.ReadFile(filepath.Join(l.dir, CourseFile))
+	data, err := l.readSource(CourseFile, l.limits.CourseFileSize, CourseFile+"; it needs only a few kB, with the text in the module files")
 	if errors.Is(err, fs.ErrNotExist) {
 		l.errs.add(CourseFile, 0, 0, "not found; a course folder needs a %s file (see docs/authoring.md)", CourseFile)
+		return
+	}
+	if errors.Is(err, errReported) {
 		return
 	}
 	if err != nil {
@@ -218,6 +226,7 @@ func (l *loader) readCourseFile(data []byte) {
 		{key: "mastery_score", set: func(v *yaml.Node) { c.MasteryScore = d.masteryScore(v, "mastery_score") }},
 		{key: "theme", set: func(v *yaml.Node) { l.readTheme(d, v) }},
 		{key: "strings", set: func(v *yaml.Node) { l.readStrings(d, v) }},
+		{key: "raw_html", set: func(v *yaml.Node) { c.RawHTML = d.boolean(v, "raw_html") }},
 		{key: "modules", required: true, set: func(v *yaml.Node) { modulesNode = v }},
 	})
 	if modulesNode != nil {
@@ -311,6 +320,9 @@ func (d *yamlDoc) masteryScore(v *yaml.Node, name string) *int {
 // readModuleList decodes the modules list and checks each file exists.
 func (l *loader) readModuleList(d *yamlDoc, v *yaml.Node) {
 	items, _ := d.textList(v, "modules")
+	if !l.moduleCountFits(d, items) {
+		return
+	}
 	if v.Kind == yaml.SequenceNode && len(v.Content) == 0 {
 		d.errorf(v, "modules: the list is empty; list at least one module file such as modules/01-welcome.md")
 		return

@@ -44,6 +44,9 @@ type Course struct {
 	// key of the en-GB catalogue it names (such as "nav.next") maps to the
 	// text to show instead of the catalogue's. nil when it overrides none.
 	Strings map[string]string
+	// RawHTML is true when the course's pages may hold HTML of their own
+	// (raw_html: true), checked and sanitised; otherwise it is left out.
+	RawHTML bool
 	// Templates is the course's templates/ folder on disk, whose files
 	// override the player's (package templates), or "" when it has none.
 	Templates string

@@ -2,10 +2,7 @@ package course
 
 import (
 	"bytes"
-	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -54,9 +51,8 @@ func (m *moduleFile) lineText(n int) string {
 
 // readModule reads a module file and its front matter.
 func (l *loader) readModule(m *moduleFile) {
-	data, err := os.ReadFile(filepath.Join(l.dir, filepath.FromSlash(m.rel)))
-	if err != nil {
-		l.fail(fmt.Errorf("course: %w", err))
+	data, ok := l.readModuleSource(m)
+	if !ok {
 		return
 	}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
@@ -87,6 +83,9 @@ func (l *loader) readModule(m *moduleFile) {
 	}
 	if closing == 0 {
 		l.errs.add(m.rel, 1, 1, "the front matter is not closed; end it with a line `---`")
+		return
+	}
+	if !l.frontMatterFits(m, closing) {
 		return
 	}
 	m.ok = true
@@ -223,6 +222,9 @@ func (l *loader) splitPages(m *moduleFile) []pageSpan {
 // readPages splits a module into pages and reads each.
 func (l *loader) readPages(m *moduleFile) {
 	pages := l.splitPages(m)
+	if !l.pageCountFits(m, pages) {
+		return
+	}
 	var content []pageSpan
 	empty := 0
 	for i, p := range pages {

@@ -31,6 +31,9 @@ type Overlay interface {
 type LoadOptions struct {
 	// Overlay, when not nil, is merged over course.yaml.
 	Overlay Overlay
+	// Limits bound the files and structure of the course; zero fields
+	// take the defaults (see DefaultLimits).
+	Limits Limits
 }
 
 // ParseYAML parses data, the text of file (a path relative to the course

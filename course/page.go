@@ -29,11 +29,18 @@ const footnotePrefixAttr = "data-cp-footnote-prefix"
 
 // newMarkdown returns the goldmark set-up for pages: GitHub Flavored
 // Markdown, footnotes, typographic punctuation, heading ids and the course
-// blocks. Raw HTML is left out of the output (goldmark's default).
+// blocks. Raw HTML is left out of the output (goldmark's default) unless
+// the course allows it, and then sanitised (rawhtml.go). Table cells are
+// aligned with align attributes: the page's Content-Security-Policy blocks
+// style attributes.
 func (l *loader) newMarkdown() goldmark.Markdown {
 	return goldmark.New(
 		goldmark.WithExtensions(
-			extension.GFM,
+			extension.Linkify,
+			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute)),
+			extension.Strikethrough,
+			extension.TaskList,
+			safeHTML{},
 			extension.NewFootnote(extension.WithFootnoteIDPrefixFunction(footnotePrefix)),
 			extension.Typographer,
 			courseBlocks{l},
@@ -85,10 +92,14 @@ func (l *loader) readPage(m *moduleFile, span pageSpan, number int, pageIDs map[
 		src = append(src, '\n')
 	}
 	p := &pageReader{l: l, m: m, src: src, base: span.start, number: number}
+	if !p.checkShape() {
+		return
+	}
 	pc := parser.NewContext(parser.WithIDs(m.ids))
 	doc := l.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
 	p.checkNodes(doc)
+	p.sanitizeRawHTML(doc)
 
 	title := ""
 	var heading *ast.Heading
@@ -182,6 +193,7 @@ func (p *pageReader) checkBlock(n *blockNode) {
 	}
 	if n.kind == kindQuestion {
 		p.m.questionBlocks++
+		p.countQuestion(n)
 	}
 }
 
@@ -216,6 +228,9 @@ func (p *pageReader) rewriteURL(off int, dest []byte, what string) []byte {
 			return dest
 		}
 		if u.Scheme != "" || u.Host != "" {
+			if what == "image" {
+				p.errorAt(off, "image %s is on another host; a package requests nothing from other hosts, so put the picture in the course folder", quote(ref))
+			}
 			return dest
 		}
 		if u.Path == "" {

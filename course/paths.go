@@ -51,6 +51,9 @@ func (l *loader) resolveFile(fromDir, ref string) (rel string, size int64, msg p
 			}
 			return "", 0, problem(fmt.Sprintf("file %s not found", quote(ref))), nil
 		}
+		if msg := pathProblem(ref, err); msg != "" {
+			return "", 0, msg, nil
+		}
 		return "", 0, "", fmt.Errorf("course: %w", err)
 	}
 	real, err := filepath.EvalSymlinks(full)
@@ -61,6 +64,9 @@ func (l *loader) resolveFile(fromDir, ref string) (rel string, size int64, msg p
 		return "", 0, problem(fmt.Sprintf("%s is a link to a file outside the course folder; copy the file into the course folder instead", quote(ref))), nil
 	}
 	if !info.Mode().IsRegular() {
+		if !info.IsDir() {
+			return "", 0, problem(fmt.Sprintf("%s is not a regular file (a device, pipe or socket); name a file", quote(ref))), nil
+		}
 		return "", 0, problem(fmt.Sprintf("%s is a folder, not a file", quote(ref))), nil
 	}
 	return rel, info.Size(), "", nil

@@ -1,6 +1,7 @@
 package course
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -68,10 +69,15 @@ func (d *yamlDoc) parse(data []byte) *yaml.Node {
 		if line == 0 {
 			line = 1
 		}
+		// At the end of the text, yaml may name the line after the last.
+		line = min(line, bytes.Count(data, []byte("\n"))+1)
 		d.errs.add(d.file, line+d.lineOffset, 0, "invalid YAML: %s", msg)
 		return nil
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil
+	}
+	if !d.checkYAMLShape(&doc) {
 		return nil
 	}
 	root := resolve(doc.Content[0])

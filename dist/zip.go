@@ -243,7 +243,9 @@ func rawHeader(h *zip.FileHeader) {
 		}
 	}
 	t := h.Modified
+	//lint:ignore SA1019 the MS-DOS fields are set here from Modified, without archive/zip's time-zone handling
 	h.ModifiedDate = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	//lint:ignore SA1019 as above
 	h.ModifiedTime = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	var extra [9]byte
 	binary.LittleEndian.PutUint16(extra[0:], 0x5455) // extended timestamp

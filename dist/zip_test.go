@@ -20,9 +20,9 @@ import (
 	"github.com/coursepack/coursepack/internal/golden"
 )
 
-// update rewrites the golden files of this package: go test ./dist -update
+// The -update flag, read by golden.Updating, rewrites the golden files of this package: go test ./dist -update
 // (or, for every package, COURSEPACK_UPDATE_GOLDEN=1 go test ./...).
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+var _ = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 // samplePackage is a package with files of every kind, given in no order.
 func samplePackage(t testing.TB) *Package {

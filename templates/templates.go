@@ -143,6 +143,10 @@ type doc struct {
 	Favicon, FaviconType string
 	// Footer and LicenceLine are the theme's footer text, or "".
 	Footer, LicenceLine string
+	// CSP is the page's Content-Security-Policy (see
+	// ContentSecurityPolicy), for a <meta http-equiv> at the top of its
+	// head.
+	CSP string
 }
 
 // T returns the interface text of key.
@@ -290,6 +294,7 @@ func newDoc(v View) (doc, error) {
 		LicenceLine: c.Theme.LicenceLine,
 		strings:     v.Strings,
 	}
+	d.CSP = ContentSecurityPolicy(v.Runtime, string(d.ThemeCSS))
 	if c.Theme.Logo != nil {
 		d.Logo = c.Theme.Logo.Path
 	}

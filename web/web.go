@@ -113,6 +113,9 @@ type indexView struct {
 	Duration               *duration
 	ModulesHeading, Notice string
 	Modules                []indexModule
+	// CSP is the page's Content-Security-Policy (see
+	// templates.ContentSecurityPolicy).
+	CSP string
 }
 
 type indexModule struct {
@@ -160,6 +163,7 @@ func Index(c *course.Course, units []bundle.Unit) ([]byte, error) {
 	if c.Theme.Favicon != nil {
 		v.Favicon, v.FaviconType = c.Theme.Favicon.Path, templates.FaviconType(c.Theme.Favicon.Path)
 	}
+	v.CSP = templates.ContentSecurityPolicy("web", append([]string{string(v.ThemeCSS)}, indexStyles...)...)
 	for _, u := range units {
 		var d time.Duration
 		for _, m := range u.Modules {

@@ -164,7 +164,7 @@ func TestTranslateAndBuild(t *testing.T) {
 		`<blockquote>`,
 		`<a href="https://example.org/ref">reference link</a>`,
 		`<p>CY: First <em>item</em></p>`,
-		`<td style="text-align:left">CY: The <a href="https://example.org/1">first</a> one</td>`,
+		`<td align="left">CY: The <a href="https://example.org/1">first</a> one</td>`,
 		`<legend class="cp-question-prompt">CY: Which one is <strong>right</strong>?</legend>`,
 		`CY: The <em>right</em> one`,
 		`CY: Yes, that&rsquo;s it.`,

@@ -17,9 +17,9 @@ import (
 	"github.com/coursepack/coursepack/xliff"
 )
 
-// update rewrites the golden files of this package: go test ./xliff -update
+// The -update flag, read by golden.Updating, rewrites the golden files of this package: go test ./xliff -update
 // (or, for every package, COURSEPACK_UPDATE_GOLDEN=1 go test ./...).
-var update = flag.Bool("update", false, "rewrite golden files under testdata/")
+var _ = flag.Bool("update", false, "rewrite golden files under testdata/")
 
 func TestExportGolden(t *testing.T) {
 	d, st := export(t, tiny, "cy", nil)

@@ -1,0 +1,251 @@
+package coursepack
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// securityCourse is a course that uses what could weaken a page's policy:
+// theme colours (an inline <style>), raw HTML, a table with aligned
+// columns, a video, links to the web and to the course's files.
+var securityCourse = map[string]string{
+	"course.yaml": `id: https://example.org/courses/secure
+title: Secure
+language: en-GB
+raw_html: true
+theme:
+  colours:
+    primary: "#1d4f91"
+modules:
+  - modules/one.md
+  - modules/two.md
+`,
+	"modules/one.md": `---
+id: one
+title: One
+---
+## Page
+
+<details open><summary>More <abbr title="Hypertext">HTML</abbr></summary>
+
+Text with [a link](https://example.org) and [a file](../assets/guide.pdf).
+
+</details>
+
+<figure><img src="../assets/pic.png" alt="A picture"><figcaption>Caption</figcaption></figure>
+
+| left | right |
+|:-----|------:|
+| 1    | 2     |
+
+::: video src=../media/intro.mp4 captions=../media/intro.vtt
+:::
+
+::: question id=q1
+Right?
+
+- [x] Yes
+- [ ] No
+:::
+`,
+	"modules/two.md":   "---\nid: two\ntitle: Two\n---\n## Page\n\n::: reflection id=r1\nThink.\n:::\n\n::: action-plan\nPlan.\n:::\n",
+	"assets/pic.png":   "png",
+	"assets/guide.pdf": "pdf",
+	"media/intro.mp4":  "mp4",
+	"media/intro.vtt":  "WEBVTT\n",
+}
+
+// TestEveryPageHasAPolicy builds courses in every format and checks that
+// no file of any package holds a path of the build machine, and that every
+// HTML page has a Content-Security-Policy first in its head
+// that allows no inline script and no style but the page's own <style>
+// elements (by hash), no inline script but JSON data, no style attribute,
+// no event handler, and no script, style sheet or picture from another
+// host.
+func TestEveryPageHasAPolicy(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range securityCourse {
+		path := filepath.Join(dir, "secure", filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	machine := []string{dir, wd}
+	if home, err := os.UserHomeDir(); err == nil && len(home) > 1 {
+		machine = append(machine, home+string(filepath.Separator))
+	}
+	for _, course := range []string{filepath.Join(dir, "secure"), "examples/stepping-into-leadership"} {
+		res, err := Build(context.Background(), Options{Dir: course, Out: filepath.Join(dir, "out", filepath.Base(course))})
+		if err != nil {
+			t.Fatalf("%s: %v", course, err)
+		}
+		pages := 0
+		for _, w := range res.Written {
+			if !strings.HasSuffix(w.Path, ".zip") {
+				continue
+			}
+			zr, err := zip.OpenReader(w.Path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range zr.File {
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				data, err := io.ReadAll(rc)
+				rc.Close()
+				if err != nil {
+					t.Fatal(err)
+				}
+				// Nothing of the build machine gets into a package.
+				for _, leak := range machine {
+					if strings.Contains(string(data), leak) {
+						t.Errorf("%s/%s holds %q, of the build machine", filepath.Base(w.Path), f.Name, leak)
+					}
+				}
+				if !strings.HasSuffix(f.Name, ".html") {
+					continue
+				}
+				checkPagePolicy(t, filepath.Base(w.Path)+"/"+f.Name, string(data))
+				pages++
+			}
+			zr.Close()
+		}
+		if pages == 0 {
+			t.Errorf("%s: no page found in %d packages", course, len(res.Written))
+		}
+		t.Logf("%s: %d pages in %d packages", course, pages, len(res.Written))
+	}
+}
+
+// checkPagePolicy checks one page, named name in messages.
+func checkPagePolicy(t *testing.T, name, page string) {
+	t.Helper()
+	z := html.NewTokenizer(strings.NewReader(page))
+	var policy map[string][]string
+	var styles []string
+	inHead, seenOther := false, false
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+		default:
+			continue
+		}
+		attr := map[string]string{}
+		for _, a := range tok.Attr {
+			attr[a.Key] = a.Val
+			if strings.HasPrefix(a.Key, "on") || a.Key == "style" {
+				t.Errorf("%s: <%s> has a %s attribute", name, tok.Data, a.Key)
+			}
+		}
+		switch tok.Data {
+		case "head":
+			inHead = true
+		case "meta":
+			if strings.EqualFold(attr["http-equiv"], "Content-Security-Policy") {
+				if policy != nil {
+					t.Errorf("%s: two policies", name)
+				}
+				if !inHead || seenOther {
+					t.Errorf("%s: the policy is not at the top of the head", name)
+				}
+				policy = parsePolicy(attr["content"])
+			}
+		case "link", "script", "style", "img", "base":
+			seenOther = true
+		}
+		switch tok.Data {
+		case "script":
+			if attr["src"] == "" && attr["type"] != "application/json" {
+				t.Errorf("%s: an inline script", name)
+			}
+			if strings.Contains(attr["src"], ":") || strings.HasPrefix(attr["src"], "//") {
+				t.Errorf("%s: a script from %s", name, attr["src"])
+			}
+		case "style":
+			if z.Next() == html.TextToken {
+				styles = append(styles, string(z.Text()))
+			} else {
+				styles = append(styles, "")
+			}
+		case "link", "img", "video", "audio", "track", "source":
+			for _, k := range []string{"href", "src", "poster"} {
+				if v := attr[k]; strings.HasPrefix(v, "//") || strings.HasPrefix(v, "http:") || strings.HasPrefix(v, "https:") {
+					t.Errorf("%s: <%s %s=%q> loads from another host", name, tok.Data, k, v)
+				}
+			}
+		}
+	}
+	if policy == nil {
+		t.Errorf("%s: no Content-Security-Policy", name)
+		return
+	}
+	want := map[string]string{
+		"default-src": "'self'", "script-src": "'self'", "img-src": "'self' data:",
+		"media-src": "'self'", "font-src": "'self'", "object-src": "'none'",
+		"base-uri": "'none'", "form-action": "'none'",
+	}
+	for d, v := range want {
+		if got := strings.Join(policy[d], " "); got != v {
+			t.Errorf("%s: %s is %q, want %q", name, d, got, v)
+		}
+	}
+	connect := strings.Join(policy["connect-src"], " ")
+	xapi := strings.Contains(name, "-xapi") || strings.Contains(name, "-cmi5")
+	switch {
+	case xapi && connect != "'self' https: http:":
+		t.Errorf("%s: connect-src is %q; an xAPI or cmi5 page needs its LRS", name, connect)
+	case !xapi && connect != "'self'":
+		t.Errorf("%s: connect-src is %q, want 'self'", name, connect)
+	}
+	allowed := map[string]bool{}
+	for _, s := range policy["style-src"] {
+		allowed[s] = true
+		if s == "'unsafe-inline'" || s == "'unsafe-eval'" {
+			t.Errorf("%s: style-src allows %s", name, s)
+		}
+	}
+	if !allowed["'self'"] || len(allowed) != len(styles)+1 {
+		t.Errorf("%s: style-src %v for %d <style> elements", name, policy["style-src"], len(styles))
+	}
+	for _, s := range styles {
+		sum := sha256.Sum256([]byte(s))
+		if h := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"; !allowed[h] {
+			t.Errorf("%s: style-src lacks %s, the hash of <style>%s</style>", name, h, s)
+		}
+	}
+}
+
+// parsePolicy splits a policy into its directives and their values.
+func parsePolicy(p string) map[string][]string {
+	out := map[string][]string{}
+	for _, d := range strings.Split(p, ";") {
+		f := strings.Fields(d)
+		if len(f) > 0 {
+			out[f[0]] = f[1:]
+		}
+	}
+	return out
+}
