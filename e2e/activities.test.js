@@ -249,6 +249,27 @@ describe("Learner activities that the LMS records", { skip: skipUnless(chromiumP
     });
   });
 
+  test("an LMS that appends to cmi.comments, as Moodle does, gets each reflection's line once, across sessions", async () => {
+    const sco = fixture.sco("plan");
+    const line = (text) => `[reflection looking-back] ${text}`;
+    const run = await openRun(browser, fixture.server, sco, undefined, { appendComments: true });
+    const { summary: first } = await session(run, async (frame) => {
+      await writeReflection(frame, "looking-back", "First try");
+      await writeReflection(frame, "looking-back", "Second try");
+      await writeReflection(frame, "looking-back", "Second try ");
+    });
+    assert.equal(first.cmi.comments, [line("First try"), line("Second try")].join("\n"), "cmi.comments after the first session");
+
+    // Relaunched elsewhere: the same text is not added again, a new one is.
+    const preload = { ...resumeData(first.cmi), comments: first.cmi.comments };
+    const again = await openRun(browser, fixture.server, sco, preload, { appendComments: true });
+    const { summary: second } = await session(again, async (f) => {
+      await writeReflection(f, "looking-back", "Second try");
+      await writeReflection(f, "looking-back", "Third try");
+    });
+    assert.equal(second.cmi.comments, [line("First try"), line("Second try"), line("Third try")].join("\n"), "cmi.comments after the second session");
+  });
+
   test("text far beyond 4096 characters: a warning, suspend_data within 4096, and the full text back in the same browser", async () => {
     const sco = fixture.sco("checks");
     const texts = { "long-one": words(6000, 1), "long-two": words(6000, 2) };

@@ -107,12 +107,14 @@ function merge(a, b) {
  * opts.settings, when given, passed on to it, and with opts.sequencing
  * ({activityTree, target}), scorm-again sequences the course and delivers
  * the target item before the SCO starts (see lms/lms.js). opts.faults
- * lists the LMS's fault rules from the start (see fault below).
+ * lists the LMS's fault rules from the start (see fault below). With
+ * opts.appendComments, the LMS adds what is written to cmi.comments to the
+ * value it holds, as Moodle does.
  * @param {import("playwright-core").Browser} browser
  * @param {*} server from startServer
  * @param {{launch: string, title?: string, version?: string}} sco
  * @param {object} [preload]
- * @param {{context?: import("playwright-core").BrowserContext, settings?: object, sequencing?: object, faults?: object[]}} [opts]
+ * @param {{context?: import("playwright-core").BrowserContext, settings?: object, sequencing?: object, faults?: object[], appendComments?: boolean}} [opts]
  */
 export async function openRun(browser, server, sco, preload, opts = {}) {
   const scorm = is2004(sco) ? "2004" : "1.2";
@@ -120,6 +122,7 @@ export async function openRun(browser, server, sco, preload, opts = {}) {
   if (opts.settings) config.settings = opts.settings;
   if (opts.sequencing) config.sequencing = opts.sequencing;
   if (opts.faults) config.faults = opts.faults;
+  if (opts.appendComments) config.appendComments = true;
   const finishName = apiNames[scorm].finish;
   const { id, url } = server.addRun(config);
   const own = !opts.context;

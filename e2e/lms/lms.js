@@ -205,11 +205,18 @@
         if (rule.throws) throw new Error("test LMS: " + name + " fails (injected)");
         return i === 2 ? "" : "false";
       }
+      // With appendComments, a write to cmi.comments adds to what scorm-again
+      // holds, as Moodle's SCORM 1.2 runtime does (the call is logged as
+      // the SCO made it).
+      var passed = args;
+      if (config.appendComments && name === SET && args[0] === "cmi.comments") {
+        passed = [args[0], String(api.cmi.comments || "") + String(args[1])];
+      }
       if (!errorFn) injectedError = null;
       else if (i === 5 && injectedError !== null) return injectedError;
       var finishedBefore = api.isTerminated();
       var navRequest = name === FINISH && is2004 ? String(api.adl.nav.request) : undefined;
-      var result = original.apply(api, args);
+      var result = original.apply(api, passed);
       lms.counts[name] = (lms.counts[name] || 0) + 1;
       var call = {
         n: lms.calls.length,

@@ -24,29 +24,64 @@
     }
   };
 
-  /* comments keeps "[reflection ID] text" for each reflection in
-   * cmi.comments, one line per reflection, replacing the line it wrote
-   * before and clipping the text to the room left in the 4096 characters.
-   * The LMS replaces cmi.comments on each write (scorm-again and Moodle
-   * do), so the whole value is written each time. */
+  /* commenter keeps a "[reflection ID] text" line per reflection in
+   * cmi.comments, clipped to the room left in its 4096 characters. LMSs
+   * differ in what a write does: most (scorm-again among them) replace
+   * the value, while Moodle adds what is written to what it holds. The
+   * first write into a value that is not empty tells them apart: writing
+   * "" leaves an appending LMS's value as it was and empties a replacing
+   * one's. A replacing LMS is then given the whole value each time, with
+   * the reflection's earlier line replaced in place; an appending one is
+   * given only a new line, when the reflection's text differs from its
+   * last line, so nothing is repeated. */
   function commenter() {
-    var comments = null;
+    var held = null; /* what the LMS holds, as last read or written */
+    var appends = null; /* whether a write appends; null until known */
     return function (lms, ref, text) {
-      if (comments === null) comments = lms.get("cmi.comments");
-      if (comments === null) return; /* not supported */
+      if (held === null) held = lms.get("cmi.comments");
+      if (held === null) return; /* not supported */
       var mark = "[reflection " + ref + "] ";
-      var lines = comments === "" ? [] : comments.split("\n").filter(function (l) {
+      var line = CP.oneLine(text).trim();
+      var lines = held === "" ? [] : held.split("\n");
+      var others = lines.filter(function (l) {
         return l.indexOf(mark) !== 0;
       });
-      var base = lines.join("\n");
+      if (appends === null && held !== "") {
+        if (!lms.set("cmi.comments", "")) return;
+        var now = lms.get("cmi.comments");
+        appends = now === held;
+        /* a replacing LMS now holds "": give it back what it held */
+        if (!appends && !lms.set("cmi.comments", held)) held = "";
+      }
+      var base = appends ? held : others.join("\n");
       var room = MAX_COMMENTS - base.length - (base ? 1 : 0) - mark.length;
-      var line = CP.oneLine(text).trim();
       if (line && room < 2) {
         lms.log.warn("coursepack: no room left in cmi.comments for reflection " + ref);
         return;
       }
-      var value = line ? (base ? base + "\n" : "") + mark + CP.clip(line, room) : base;
-      if (lms.set("cmi.comments", value)) comments = value;
+      var own = line ? mark + CP.clip(line, room) : "";
+      if (appends) {
+        var mine = lines.filter(function (l) {
+          return l.indexOf(mark) === 0;
+        });
+        var last = mine.length ? mine[mine.length - 1] : "";
+        if (!line || last === mark + line || last === own) return;
+        var add = (held ? "\n" : "") + own;
+        if (lms.set("cmi.comments", add)) held += add;
+        return;
+      }
+      var kept = [];
+      var placed = false;
+      lines.forEach(function (l) {
+        if (l.indexOf(mark) !== 0) kept.push(l);
+        else if (!placed) {
+          placed = true;
+          if (own) kept.push(own);
+        }
+      });
+      if (!placed && own) kept.push(own);
+      var value = kept.join("\n");
+      if (value !== held && lms.set("cmi.comments", value)) held = value;
     };
   }
 

@@ -111,6 +111,11 @@ function fakeAPI(data, opts) {
         (el === "cmi.core.lesson_location" && v.length > 255) ||
         ((el === "cmi.suspend_data" || el === "cmi.comments") && v.length > 4096);
       if (bad) return r(false, "405");
+      if (el === "cmi.comments" && opts.appendComments) {
+        if ((model[el] || "").length + v.length > 4096) return r(false, "405");
+        model[el] = (model[el] || "") + v;
+        return r(true);
+      }
       model[el] = v;
       return r(true);
     },
@@ -357,7 +362,7 @@ test("reflections go to cmi.comments as [reflection ID] text, within its room", 
   assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r1] First thought");
   rec("m1-r2", "Second");
   rec("m1-r1", "Revised");
-  assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r2] Second\n[reflection m1-r1] Revised", "own entry replaced");
+  assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r1] Revised\n[reflection m1-r2] Second", "own entry replaced in place");
   rec("m1-r3", "z".repeat(5000));
   const c = api.model["cmi.comments"];
   assert.equal(c.length, 4096, "filled to the limit");
@@ -365,9 +370,44 @@ test("reflections go to cmi.comments as [reflection ID] text, within its room", 
   rec("m1-r4", "no room");
   assert.equal(api.model["cmi.comments"], c, "nothing written without room");
   assert.ok(a.log.warnings.some((w) => /no room/.test(w)));
-  assert.equal(api.calls.filter((x) => x[0] === "LMSGetValue" && x[1] === "cmi.comments").length, 1, "read once");
+  assert.equal(api.calls.filter((x) => x[0] === "LMSGetValue" && x[1] === "cmi.comments").length, 2, "read on the first write, and once to learn that writes replace");
   a.finish();
   assert.deepEqual(a.log.errors, []);
+});
+
+test("an LMS that appends to cmi.comments, as Moodle does, gets each line once", () => {
+  const api = fakeAPI({ "cmi.comments": "Learner said hello" }, { appendComments: true });
+  const a = adapter(api);
+  a.init();
+  const rec = (ref, text) => a.record({ id: ref, kind: "reflection", ref, response: text, correct: [], result: null, time: new Date() });
+  rec("m1-r1", "First\nthought");
+  assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r1] First thought");
+  rec("m1-r1", "First thought");
+  rec("m1-r2", "Second");
+  assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r1] First thought\n[reflection m1-r2] Second", "an unchanged text is not written again");
+  rec("m1-r1", "Revised");
+  assert.equal(api.model["cmi.comments"], "Learner said hello\n[reflection m1-r1] First thought\n[reflection m1-r2] Second\n[reflection m1-r1] Revised", "a revision is a new line");
+  rec("m1-r3", "z".repeat(5000));
+  const c = api.model["cmi.comments"];
+  assert.equal(c.length, 4096, "filled to the limit");
+  rec("m1-r4", "no room");
+  assert.equal(api.model["cmi.comments"], c, "nothing written without room");
+  a.finish();
+  assert.deepEqual(a.log.errors, []);
+});
+
+test("an empty cmi.comments is written whole, whatever the LMS does with writes", () => {
+  for (const appendComments of [false, true]) {
+    const api = fakeAPI({}, { appendComments });
+    const a = adapter(api);
+    a.init();
+    const rec = (ref, text) => a.record({ id: ref, kind: "reflection", ref, response: text, correct: [], result: null, time: new Date() });
+    rec("m1-r1", "One");
+    rec("m1-r2", "Two");
+    rec("m1-r1", "One");
+    assert.equal(api.model["cmi.comments"], "[reflection m1-r1] One\n[reflection m1-r2] Two", `appendComments=${appendComments}`);
+    a.finish();
+  }
 });
 
 function longState(text1, text2) {
