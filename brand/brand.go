@@ -24,7 +24,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -54,6 +53,10 @@ var refused = map[string]string{
 }
 
 // namePattern is what a brand's name may be: it goes into file names.
+// MaxFileSize caps a brand overlay file, in bytes: as course.yaml, it needs
+// only a few kB.
+const MaxFileSize = 1_000_000
+
 var namePattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Overlay is a brand overlay read from its file. It implements
@@ -84,12 +87,16 @@ var _ course.Overlay = (*Overlay)(nil)
 // it still returns the overlay, so that its Name can label the problems.
 func Read(path, dir string) (*Overlay, error) {
 	o := &Overlay{Path: path, file: course.RelativeFile(dir, path), nodes: map[*yaml.Node]bool{}}
-	data, err := os.ReadFile(path)
+	data, problem, err := course.ReadFileWithin(path, MaxFileSize, "a brand overlay; it needs only a few kB")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("brand overlay %s not found", path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("brand overlay: %w", err)
+	}
+	if problem != "" {
+		o.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		return o, course.Errors{{File: o.file, Msg: problem}}
 	}
 	root, errs := course.ParseYAML(o.file, data)
 	if len(errs) > 0 {

@@ -200,6 +200,32 @@ func TestReadShapes(t *testing.T) {
 	}
 }
 
+// TestReadBounded: an overlay over MaxFileSize, or one that is not a
+// regular file (here a folder), is refused with a message at the file,
+// before it is read.
+func TestReadBounded(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"big.yaml": "title: x\n" + strings.Repeat("# padding\n", MaxFileSize/4)})
+	if err := os.Mkdir(filepath.Join(dir, "folder.yaml"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ file, want string }{
+		{"big.yaml", "big.yaml: the file is 2.5 MB, over the limit of 1 MB for a brand overlay; it needs only a few kB"},
+		{"folder.yaml", "folder.yaml: is not a regular file; put the file itself here"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			o, err := Read(filepath.Join(dir, tt.file), dir)
+			if got := problems(t, err); got != tt.want {
+				t.Errorf("problems:\n%s\nwant:\n%s", got, tt.want)
+			}
+			if o == nil || o.Name == "" {
+				t.Error("Read returned no name to label the problems with")
+			}
+		})
+	}
+}
+
 func TestReadName(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -334,3 +334,36 @@ func pathProblem(ref string, err error) problem {
 	}
 	return ""
 }
+
+// ReadFileWithin reads the file at path, which belongs with a course but
+// is not read by Load (a brand overlay, a template override), at most
+// limit bytes of it. When the file is not a regular file or is larger than
+// limit, the data is nil and problem is the message for its author, which
+// names it as what ("a brand overlay"); a file that does not exist comes
+// back as an fs.ErrNotExist error, and I/O failures as they come. The file
+// is never read past its limit, and a FIFO or device never opened.
+func ReadFileWithin(path string, limit int64, what string) (data []byte, problem string, err error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, "", err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, "is not a regular file; put the file itself here", nil
+	}
+	if info.Size() > limit {
+		return nil, fmt.Sprintf("the file is %s, over the limit of %s for %s", byteSize(info.Size()), byteSize(limit), what), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	data, err = io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, "", err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Sprintf("the file is over the limit of %s for %s", byteSize(limit), what), nil
+	}
+	return data, "", nil
+}

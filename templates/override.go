@@ -35,6 +35,10 @@ const PageTemplate = "page.html.tmpl"
 // OverrideFolder is the name of a course's folder of overrides.
 const OverrideFolder = "templates"
 
+// MaxOverrideSize caps one file of a course's template overrides, in
+// bytes: ten times the largest embedded file.
+const MaxOverrideSize = 1_000_000
+
 // Set is a player: the embedded files, with a course's overrides in place
 // of those they shadow. Its methods are safe for concurrent use.
 type Set struct {
@@ -138,17 +142,13 @@ func Layered(dir string) (*Set, error) {
 				return nil
 			}
 		}
-		info, err := os.Stat(p)
+		data, problem, err := course.ReadFileWithin(p, MaxOverrideSize, "a template override")
 		if err != nil {
 			return err
 		}
-		if !info.Mode().IsRegular() {
-			errs = append(errs, course.Error{File: file, Msg: "is not a regular file; put the file itself here"})
+		if problem != "" {
+			errs = append(errs, course.Error{File: file, Msg: problem})
 			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
 		}
 		if rel != PageTemplate {
 			s.files[rel] = data

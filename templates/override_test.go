@@ -156,6 +156,8 @@ func TestLayeredProblems(t *testing.T) {
 			[]string{"templates/player.css: overrides no file of the player (did you mean player/player.css?)"}},
 		{"unknown file", map[string]string{"notes.txt": "", "player/player.css": ""},
 			[]string{"templates/notes.txt: overrides no file of the player; only page.html.tmpl and the files under player/ can be overridden"}},
+		{"too large", map[string]string{"player/player.css": strings.Repeat("/* padding */\n", MaxOverrideSize/10)},
+			[]string{"templates/player/player.css: the file is 1.4 MB, over the limit of 1 MB for a template override"}},
 		{"several", map[string]string{"page.html.tmpl": withLine(2, "{{end}}"), "player/scorm.js": ""},
 			[]string{"templates/page.html.tmpl:2: unexpected {{end}}", "templates/player/scorm.js: overrides no file of the player (did you mean player/scorm12.js?)"}},
 	}
