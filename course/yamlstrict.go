@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/coursepack/coursepack/internal/spelling"
 )
 
 // This file is a small strict decoder over yaml.Node. Each mapping is
@@ -263,7 +265,7 @@ func (d *yamlDoc) wholeNumber(n *yaml.Node, name string) (int, bool) {
 func suggest(word string, candidates []string) string {
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		dist := editDistance(strings.ToLower(word), c)
+		dist := spelling.Distance(strings.ToLower(word), c)
 		if bestDist < 0 || dist < bestDist {
 			best, bestDist = c, dist
 		}
@@ -273,27 +275,4 @@ func suggest(word string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, counting
-// characters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

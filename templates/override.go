@@ -22,6 +22,7 @@ import (
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/internal/spelling"
 )
 
 // This file is template overrides: a course's templates/ folder whose files
@@ -192,7 +193,7 @@ func suggestName(rel string) string {
 	}
 	best, bestDist, bestPrefix := "", -1, 0
 	for _, n := range names {
-		d, p := editDistance(strings.ToLower(rel), n), commonPrefix(rel, n)
+		d, p := spelling.Distance(strings.ToLower(rel), n), commonPrefix(rel, n)
 		if bestDist < 0 || d < bestDist || (d == bestDist && p > bestPrefix) {
 			best, bestDist, bestPrefix = n, d, p
 		}
@@ -210,28 +211,6 @@ func commonPrefix(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// editDistance is the Levenshtein distance between a and b, in characters.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // Overrides lists the embedded paths s overrides, sorted.
