@@ -235,7 +235,7 @@ describe(`cmi5 package of ${path.basename(exampleCourse)}`, { skip: skipUnless(c
       await waitQuiet(lrs, { quiet: 800 });
 
       assert.deepEqual(lrs.validationErrors(), [], "statements xapi-validation finds fault with");
-      assertOnce(lrs);
+      await assertOnce(lrs);
       const list = lrs.statements();
       checkSession(list, L);
       const vs = verbs(list);
@@ -329,7 +329,7 @@ describe(`cmi5 package of ${path.basename(exampleCourse)}`, { skip: skipUnless(c
       await u2.close();
 
       assert.deepEqual(lrs.validationErrors(), []);
-      assertOnce(lrs);
+      await assertOnce(lrs);
       const list = lrs.statements();
       vs = verbs(list);
       for (const v of ["completed", "passed"]) assert.equal(vs.filter((x) => x === v).length, 1, `${v} in the registration\n${vs.join(" ")}`);
@@ -368,7 +368,7 @@ describe(`cmi5 package of ${path.basename(exampleCourse)}`, { skip: skipUnless(c
       await waitQuiet(lrs);
 
       assert.deepEqual(lrs.validationErrors(), []);
-      assertOnce(lrs);
+      await assertOnce(lrs);
       const list = lrs.statements();
       checkSession(list, L);
       const vs = verbs(list);

@@ -206,6 +206,17 @@ describe("LRS", () => {
     assert.ok(!lrs.statements().some((s) => s.id === bad.id), "a rejected statement is not listed as accepted");
   });
 
+  test("one statement sent twice at once is accepted twice and stored once", async () => {
+    const s = statement();
+    const before = lrs.received().length;
+    const answers = await Promise.all([1, 2, 3].map(() => xapi("statements", { method: "POST", body: [s] })));
+    assert.deepEqual(answers.map((r) => r.status), [200, 200, 200]);
+    assert.equal(lrs.received().slice(before).filter((x) => x.id === s.id).length, 3, "received() has every copy");
+    assert.equal(lrs.statements().filter((x) => x.id === s.id).length, 1, "statements() has it once");
+    const stored = (await lrs.storedStatements()).filter((x) => x.id === s.id);
+    assert.equal(stored.length, 1, "xapi-statements keeps it once");
+  });
+
   test("a statement id sent again with other content is a conflict", async () => {
     const s = statement();
     assert.equal((await xapi("statements", { method: "PUT", params: { statementId: s.id }, body: s })).status, 204);

@@ -26,7 +26,6 @@ import {
   UUID,
   buildPackage,
   countById,
-  duplicates,
   exampleCourse,
   exit,
   findInFiles,
@@ -72,7 +71,6 @@ function assertRequests(lrs, auth, origin) {
 
 /** assertCommon: the rules every statement of a launch follows. */
 function assertCommon(list, { actor, registration }) {
-  assert.deepEqual(duplicates(list), [], "statement ids received more than once");
   let last = "";
   for (const s of list) {
     const where = `${verbOf(s)} ${s.object?.id} (${s.id})`;
@@ -365,7 +363,7 @@ describe(`xAPI packages (${path.basename(exampleCourse)}, tiny)`, { skip: skipUn
       assert.deepEqual(lrs.validationErrors(), []);
       const list = lrs.statements();
       assertCommon(list, L);
-      assertOnce(lrs);
+      await assertOnce(lrs);
       const vs = verbs(list);
       assert.equal(vs[0], "initialized");
       assert.equal(vs.at(-1), "terminated", vs.join(" "));
@@ -426,7 +424,7 @@ describe(`xAPI packages (${path.basename(exampleCourse)}, tiny)`, { skip: skipUn
 
       assert.deepEqual(lrs.validationErrors(), []);
       const list = lrs.statements();
-      assertOnce(lrs);
+      await assertOnce(lrs);
       // Session 1 in its order, then session 2.
       assert.deepEqual(list.slice(before.length, before.length + queued.length).map((s) => s.id), queued.map((q) => q.id), "the queued statements, in order, first");
       for (const q of queued) assert.deepEqual(list.find((s) => s.id === q.id), q, "a queued statement changed on the way");
@@ -470,12 +468,13 @@ describe(`xAPI packages (${path.basename(exampleCourse)}, tiny)`, { skip: skipUn
       // At least once: the in-flight statements may come twice, with the
       // same id and body, which the LRS keeps once (xAPI ids make resending
       // safe).
-      const twice = [...countById(list)].filter(([, k]) => k > 1).map(([id]) => id);
+      const copies = lrs.received();
+      const twice = [...countById(copies)].filter(([, k]) => k > 1).map(([id]) => id);
       t.diagnostic(`${inFlight.size} statements on their way at the close, ${twice.length} of them sent again`);
       assert.deepEqual(twice.filter((id) => !inFlight.has(id)), [], "statements sent twice that were not on their way at the close");
       for (const id of twice) {
-        const copies = list.filter((s) => s.id === id);
-        assert.deepEqual(copies[1], copies[0], "a statement changed between sends");
+        const same = copies.filter((s) => s.id === id);
+        assert.deepEqual(same[1], same[0], "a statement changed between sends");
       }
       const stored = await lrs.storedStatements({ registration: L.registration, limit: 500 });
       assert.equal(new Set(stored.map((s) => s.id)).size, stored.length, "the LRS keeps a statement twice");

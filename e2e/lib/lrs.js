@@ -343,6 +343,8 @@ export async function start(opts = {}) {
   const accepted = new Set([auth]);
   const requests = [];
   const statements = [];
+  const storedIds = new Set();
+  const received = [];
   const validationErrors = [];
   const states = new Map(); // key -> doc
   const profiles = new Map(); // agentKey|profileId -> doc
@@ -545,7 +547,12 @@ export async function start(opts = {}) {
       if (r.ok && Array.isArray(r.value)) ids = r.value;
     }
     batch.forEach((s, i) => {
-      statements.push(isObject(s) && !s.id && ids[i] ? { ...s, id: ids[i] } : s);
+      const kept = isObject(s) && !s.id && ids[i] ? { ...s, id: ids[i] } : s;
+      received.push(kept);
+      const id = isObject(kept) ? kept.id : undefined;
+      if (id !== undefined && storedIds.has(id)) return;
+      if (id !== undefined) storedIds.add(id);
+      statements.push(kept);
     });
   }
 
@@ -709,8 +716,13 @@ export async function start(opts = {}) {
     /** a page content may return to (a cmi5 returnURL) */
     returnURL,
     /** statements() lists the statements the LRS accepted, as sent (with
-     * the id the LRS gave those sent without one), in order. */
+     * the id the LRS gave those sent without one), in order, each id once:
+     * a statement sent again with an id the LRS has is accepted and not
+     * stored again, as xAPI has it (received() has every copy). */
     statements: () => statements.slice(),
+    /** received() lists every statement of every write the LRS accepted,
+     * as statements() does but with each copy of one sent again. */
+    received: () => received.slice(),
     /** stateDocs() lists the State API documents: {activityId, agent,
      * registration, stateId, contentType, body, json, etag, updated, lms}. */
     stateDocs: () =>

@@ -133,11 +133,6 @@ export function countById(list) {
   return m;
 }
 
-/** duplicates lists the statement ids received more than once. */
-export function duplicates(list) {
-  return [...countById(list)].filter(([, n]) => n > 1).map(([id, n]) => `${id} x${n}`);
-}
-
 /** xapiRequests lists the requests content made to the xAPI endpoint
  * (preflights left out). */
 export function xapiRequests(lrs) {
@@ -245,12 +240,16 @@ export function describeRequests(lrs, last = 12) {
     .join("\n");
 }
 
-/** assertOnce: every statement the LRS accepted, accepted once. */
-export function assertOnce(lrs) {
-  const twice = [...countById(lrs.statements())].filter(([, n]) => n > 1);
-  if (twice.length === 0) return;
-  const names = twice.map(([id, n]) => `${verbOf(lrs.statements().find((s) => s.id === id))}:${id.slice(0, 8)} x${n}`);
-  throw new assert.AssertionError({ message: `statements accepted more than once: ${names.join(", ")}\n${describeRequests(lrs, 40)}` });
+/** assertOnce: every statement the LRS accepted is stored once, by id,
+ * and what the LRS stored is what it accepted. */
+export async function assertOnce(lrs) {
+  const stored = await lrs.storedStatements();
+  const twice = [...countById(stored)].filter(([, n]) => n > 1);
+  if (twice.length > 0) {
+    const names = twice.map(([id, n]) => `${verbOf(stored.find((s) => s.id === id))}:${id.slice(0, 8)} x${n}`);
+    throw new assert.AssertionError({ message: `statements stored more than once: ${names.join(", ")}\n${describeRequests(lrs, 40)}` });
+  }
+  assert.deepEqual(stored.map((s) => s.id).sort(), lrs.statements().map((s) => s.id).sort(), "the statements stored and those accepted");
 }
 
 /** waitQuiet resolves once the LRS has had no request for quiet ms (the
