@@ -221,9 +221,14 @@ func (l *loader) readCourseFile(data []byte) {
 		{key: "completion", set: func(v *yaml.Node) {
 			if r := d.completion(v, "completion"); r != "" {
 				c.Completion = r
+				c.CompletionAt = d.pos(v)
 			}
 		}},
-		{key: "mastery_score", set: func(v *yaml.Node) { c.MasteryScore = d.masteryScore(v, "mastery_score") }},
+		{key: "mastery_score", set: func(v *yaml.Node) {
+			if c.MasteryScore = d.masteryScore(v, "mastery_score"); c.MasteryScore != nil {
+				c.MasteryAt = d.pos(v)
+			}
+		}},
 		{key: "theme", set: func(v *yaml.Node) { l.readTheme(d, v) }},
 		{key: "strings", set: func(v *yaml.Node) { l.readStrings(d, v) }},
 		{key: "raw_html", set: func(v *yaml.Node) { c.RawHTML = d.boolean(v, "raw_html") }},
@@ -232,6 +237,11 @@ func (l *loader) readCourseFile(data []byte) {
 	if modulesNode != nil {
 		l.readModuleList(d, modulesNode)
 	}
+}
+
+// pos locates node v.
+func (d *yamlDoc) pos(v *yaml.Node) Pos {
+	return Pos{File: d.fileOf(v), Line: v.Line + d.lineOffset, Col: v.Column}
 }
 
 // requiredText returns a text value, reporting blank text.

@@ -53,7 +53,25 @@ type Course struct {
 	Modules   []*Module
 	// Assets are the files the course references, sorted by Path, each once.
 	Assets []*Asset
+	// CompletionAt and MasteryAt locate the completion and mastery_score
+	// values in course.yaml; zero when course.yaml sets none.
+	CompletionAt, MasteryAt Pos
+	// ThemeFiles are the files the theme names (logo, favicon, fonts), in
+	// the order course.yaml names them, each where it is named.
+	ThemeFiles []FileRef
 }
+
+// Pos locates something in a file of the course folder, for tools that
+// report on a loaded course (package lint). File is relative to the course
+// folder, with forward slashes; Line and Col count from 1, Col in
+// characters. The zero Pos locates nothing.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// IsZero reports whether p locates nothing.
+func (p Pos) IsZero() bool { return p == Pos{} }
 
 // Completion names what a learner must do to complete a module.
 type Completion string
@@ -143,7 +161,10 @@ type Module struct {
 	Completion Completion
 	// MasteryScore is the module's pass mark in percent, or nil.
 	MasteryScore *int
-	Pages        []*Page
+	// CompletionAt and MasteryAt locate the completion and mastery_score
+	// values in the front matter; zero when the module takes the course's.
+	CompletionAt, MasteryAt Pos
+	Pages                   []*Page
 	// Questions lists the module's knowledge-check questions in page order.
 	Questions []*Question
 	// Reflections lists the module's reflection prompts in page order.
@@ -163,6 +184,69 @@ type Page struct {
 	// HTML is the rendered content of the page, without the heading that
 	// gave the page its title: the player shows the title itself.
 	HTML template.HTML
+
+	// What the loader saw in the page's source, each where it is written,
+	// for the checks of package lint.
+
+	// Headings are the page's headings in order, its title's first.
+	Headings []Heading
+	// Links are the page's links in order: Markdown links, bare web
+	// addresses and raw HTML's <a href>, but not links to files of the
+	// course other than module files.
+	Links []Link
+	// Images are the page's pictures in order, Markdown's and raw HTML's.
+	Images []Image
+	// Files are the files of the course the page names (pictures, linked
+	// files, media), in order, each where it is named.
+	Files []FileRef
+	// Bare is true when the page shows nothing but its title.
+	Bare bool
+}
+
+// Heading is a heading of a page.
+type Heading struct {
+	At Pos
+	// Level is 1 for #, 2 for ## and so on.
+	Level int
+	// ID is the heading's id attribute, unique across the module.
+	ID string
+}
+
+// Link is a link of a page, to another host or to a place in a module.
+type Link struct {
+	At Pos
+	// URL is the address as written.
+	URL string
+	// Host is the host of a link to another host (with a port when one is
+	// written), or "".
+	Host string
+	// Module is the id of the module a link to a module file (or a link to
+	// #fragment alone, in its own module) leads to, or "".
+	Module string
+	// Fragment is the part after # of a link to a module, unescaped; ""
+	// when it has none.
+	Fragment string
+}
+
+// Image is a picture of a page.
+type Image struct {
+	At Pos
+	// Src is the address as written.
+	Src string
+	// Alt is the picture's text alternative, without surrounding space.
+	Alt string
+	// Decorative is true when the author marked the picture as decorative:
+	// ![](x.png "decorative") in Markdown, alt="" in raw HTML.
+	Decorative bool
+	// Raw is true for a raw HTML <img>.
+	Raw bool
+}
+
+// FileRef is a file of the course named at a place.
+type FileRef struct {
+	At Pos
+	// Path is the file's course-relative path, as Asset.Path.
+	Path string
 }
 
 // QuestionType is the kind of a knowledge-check question.
@@ -192,6 +276,10 @@ type Question struct {
 	Explanation template.HTML
 	// Attempts is how many tries the learner has; 0 means unlimited.
 	Attempts int
+	// At locates the question's opening ::: line, and AnswersAt each of
+	// Answers.
+	At        Pos
+	AnswersAt []Pos
 }
 
 // Option is one choice of a question.

@@ -124,9 +124,14 @@ func (l *loader) readModule(m *moduleFile) {
 			if r := d.completion(v, "completion"); r != "" {
 				mod.Completion = r
 				m.completionLine, m.completionCol = v.Line+d.lineOffset, v.Column
+				mod.CompletionAt = d.pos(v)
 			}
 		}},
-		{key: "mastery_score", set: func(v *yaml.Node) { mod.MasteryScore = d.masteryScore(v, "mastery_score") }},
+		{key: "mastery_score", set: func(v *yaml.Node) {
+			if mod.MasteryScore = d.masteryScore(v, "mastery_score"); mod.MasteryScore != nil {
+				mod.MasteryAt = d.pos(v)
+			}
+		}},
 	})
 }
 

@@ -70,6 +70,15 @@ type pageReader struct {
 	src    []byte // the page's Markdown
 	base   int    // offset of src in the module file
 	number int    // 1-based page number
+	// facts gathers what the page's source holds for package lint
+	// (Page.Headings, Links, Images and Files).
+	facts Page
+}
+
+// at locates offset off of the page source in the module file.
+func (p *pageReader) at(off int) Pos {
+	line, col := p.m.lines.pos(p.base + off)
+	return Pos{File: p.m.rel, Line: line, Col: col}
 }
 
 // errorAt reports a problem at offset off of the page source.
@@ -138,7 +147,43 @@ func (l *loader) readPage(m *moduleFile, span pageSpan, number int, pageIDs map[
 		l.fail(fmt.Errorf("course: rendering %s page %d: %w", m.rel, number, err))
 		return
 	}
-	m.module.Pages = append(m.module.Pages, &Page{ID: id, Title: title, HTML: template.HTML(buf.String())})
+	page := &Page{ID: id, Title: title, HTML: template.HTML(buf.String()), Bare: !shows(buf.Bytes())}
+	// Raw HTML is read after the Markdown: put its links and pictures in
+	// place.
+	page.Headings = p.facts.Headings
+	page.Links = sortedByPos(p.facts.Links, func(k Link) Pos { return k.At })
+	page.Images = sortedByPos(p.facts.Images, func(i Image) Pos { return i.At })
+	page.Files = sortedByPos(p.facts.Files, func(f FileRef) Pos { return f.At })
+	m.module.Pages = append(m.module.Pages, page)
+}
+
+// shows reports whether rendered HTML shows anything: whether it holds
+// more than space and comments (such as goldmark's "raw HTML omitted").
+func shows(html []byte) bool {
+	for {
+		html = bytes.TrimSpace(html)
+		if !bytes.HasPrefix(html, []byte("<!--")) {
+			return len(html) > 0
+		}
+		end := bytes.Index(html[4:], []byte("-->"))
+		if end < 0 {
+			return true
+		}
+		html = html[4+end+3:]
+	}
+}
+
+// sortedByPos sorts list by the line and column of each item, keeping the
+// order of items at one place.
+func sortedByPos[T any](list []T, at func(T) Pos) []T {
+	slices.SortStableFunc(list, func(a, b T) int {
+		pa, pb := at(a), at(b)
+		if pa.Line != pb.Line {
+			return pa.Line - pb.Line
+		}
+		return pa.Col - pb.Col
+	})
+	return list
 }
 
 // nodePos returns the source offset of n, or of its nearest ancestor with
@@ -160,19 +205,46 @@ func (p *pageReader) checkNodes(doc ast.Node) {
 			return ast.WalkContinue, nil
 		}
 		switch n := node.(type) {
+		case *ast.Heading:
+			h := Heading{At: p.at(nodePos(n)), Level: n.Level}
+			if id, ok := n.AttributeString("id"); ok {
+				if b, ok := id.([]byte); ok {
+					h.ID = string(b)
+				}
+			}
+			p.facts.Headings = append(p.facts.Headings, h)
 		case *ast.Link:
 			n.Destination = p.rewriteURL(nodePos(n), n.Destination, "link")
 		case *ast.Image:
+			p.image(n)
 			n.Destination = p.rewriteURL(nodePos(n), n.Destination, "image")
 		case *ast.AutoLink:
-			if s := dangerousScheme(string(n.URL(p.src))); s != "" {
+			addr := string(n.URL(p.src))
+			if s := dangerousScheme(addr); s != "" {
 				p.errorAt(nodePos(n), "links to %s: addresses are not allowed; link to a web page or a file in the course folder", s)
+			} else if u, err := url.Parse(addr); err == nil && n.AutoLinkType == ast.AutoLinkURL && u.Host != "" {
+				p.facts.Links = append(p.facts.Links, Link{At: p.at(nodePos(n)), URL: addr, Host: u.Host})
 			}
 		case *blockNode:
 			p.checkBlock(n)
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// decorative is the title that marks a picture without alt text as
+// decorative: ![](x.png "decorative").
+const decorative = "decorative"
+
+// image records a Markdown picture for lint. A picture marked decorative
+// loses the title that marks it, so that it renders as <img alt="">.
+func (p *pageReader) image(n *ast.Image) {
+	img := Image{At: p.at(nodePos(n)), Src: string(n.Destination), Alt: strings.TrimSpace(plainText(n, p.src))}
+	if img.Alt == "" && string(n.Title) == decorative {
+		img.Decorative = true
+		n.Title = nil
+	}
+	p.facts.Images = append(p.facts.Images, img)
 }
 
 // checkBlock reports the problems of a course block's opening line and
@@ -203,7 +275,17 @@ func (p *pageReader) checkBlock(n *blockNode) {
 func (p *pageReader) rewriteURL(off int, dest []byte, what string) []byte {
 	raw := string(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(dest))))
 	ref := strings.TrimSpace(raw)
-	if ref == "" || strings.HasPrefix(ref, "#") {
+	if ref == "" {
+		return dest
+	}
+	if strings.HasPrefix(ref, "#") {
+		if what == "link" && len(ref) > 1 {
+			frag := ref[1:]
+			if u, err := url.Parse(ref); err == nil {
+				frag = u.Fragment
+			}
+			p.facts.Links = append(p.facts.Links, Link{At: p.at(off), URL: ref, Module: p.m.module.ID, Fragment: frag})
+		}
 		return dest
 	}
 	if s := dangerousScheme(ref); s != "" {
@@ -230,6 +312,8 @@ func (p *pageReader) rewriteURL(off int, dest []byte, what string) []byte {
 		if u.Scheme != "" || u.Host != "" {
 			if what == "image" {
 				p.errorAt(off, "image %s is on another host; a package requests nothing from other hosts, so put the picture in the course folder", quote(ref))
+			} else if u.Host != "" {
+				p.facts.Links = append(p.facts.Links, Link{At: p.at(off), URL: ref, Host: u.Host})
 			}
 			return dest
 		}
@@ -262,17 +346,23 @@ func (p *pageReader) rewriteURL(off int, dest []byte, what string) []byte {
 		case target == nil:
 			p.errorAt(off, "%s is not a module of this course; only module files listed in course.yaml can be linked", quote(ref))
 		case target.module != nil && target.module.ID != "":
+			link := Link{At: p.at(off), URL: ref, Module: target.module.ID}
+			if u != nil {
+				link.Fragment = u.Fragment
+			}
+			p.facts.Links = append(p.facts.Links, link)
 			return []byte(escapePath(target.module.ID+".html") + suffix)
 		}
 		return dest
 	}
-	p.addAsset(rel, size)
+	p.addAsset(off, rel, size)
 	return []byte(escapePath(rel) + suffix)
 }
 
-// addAsset records a file the page references, for the course and the
-// module.
-func (p *pageReader) addAsset(rel string, size int64) {
+// addAsset records a file the page references at offset off, for the
+// course and the module.
+func (p *pageReader) addAsset(off int, rel string, size int64) {
+	p.facts.Files = append(p.facts.Files, FileRef{At: p.at(off), Path: rel})
 	a := p.l.addAsset(rel, size)
 	if p.m.assets == nil {
 		p.m.assets = map[string]*Asset{}
@@ -380,7 +470,7 @@ type choice struct {
 // question extracts a ::: question block.
 func (p *pageReader) question(n *blockNode) {
 	id := p.interactionID(n)
-	q := &Question{ID: id}
+	q := &Question{ID: id, At: p.at(n.start)}
 	name := "this question"
 	if id != "" {
 		name = fmt.Sprintf("question %q", id)
@@ -499,6 +589,7 @@ func (p *pageReader) question(n *blockNode) {
 				continue
 			}
 			q.Answers = append(q.Answers, answer)
+			q.AnswersAt = append(q.AnswersAt, p.at(ch.first.Lines().At(0).Start))
 		}
 	} else {
 		for i, ch := range choices {
@@ -686,7 +777,7 @@ func (p *pageReader) mediaFile(n *blockNode, key string, required bool) (string,
 		p.errorAt(a.valOff, "captions must be a WebVTT file ending in .vtt, got %s", quote(a.value))
 		return "", false
 	}
-	p.addAsset(rel, size)
+	p.addAsset(a.valOff, rel, size)
 	return escapePath(rel), true
 }
 

@@ -250,6 +250,9 @@ func (p *pageReader) checkRawTag(at int, tok *html.Token) {
 		p.errorAt(at, "raw HTML: <%s> is not allowed; %s", name, why)
 		return
 	}
+	if name == "img" {
+		p.rawImage(at, tok)
+	}
 	for i := range tok.Attr {
 		a := &tok.Attr[i]
 		key := a.Key
@@ -283,6 +286,24 @@ func (p *pageReader) checkRawTag(at int, tok *html.Token) {
 			}
 		}
 	}
+}
+
+// rawImage records a raw HTML <img> at page offset at for lint; alt=""
+// marks it decorative.
+func (p *pageReader) rawImage(at int, tok *html.Token) {
+	img := Image{At: p.at(at), Raw: true}
+	hasAlt := false
+	for _, a := range tok.Attr {
+		switch {
+		case a.Namespace != "":
+		case a.Key == "src":
+			img.Src = a.Val
+		case a.Key == "alt":
+			hasAlt, img.Alt = true, strings.TrimSpace(a.Val)
+		}
+	}
+	img.Decorative = hasAlt && img.Alt == ""
+	p.facts.Images = append(p.facts.Images, img)
 }
 
 // The nodes that stand for raw HTML once it is sanitised.

@@ -118,6 +118,7 @@ func (l *loader) themeAsset(d *yamlDoc, v *yaml.Node, name string) *Asset {
 	case msg != "":
 		d.errorf(v, "%s: %s", name, msg)
 	default:
+		l.course.ThemeFiles = append(l.course.ThemeFiles, FileRef{At: d.pos(v), Path: rel})
 		return l.addAsset(rel, size)
 	}
 	return nil

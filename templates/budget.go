@@ -29,6 +29,9 @@ type Limits struct {
 // limits are the limits every player uses.
 var limits = Limits{Answer: 255, Goals: 5, Goal: 150, Actions: 400, Buddy: 80}
 
+// PlayerLimits returns the limits every player uses.
+func PlayerLimits() Limits { return limits }
+
 // maxCount is the player's ceiling on stored attempt and version counters.
 const maxCount = 999
 
