@@ -123,3 +123,61 @@ func TestValidateOrder(t *testing.T) {
 		t.Errorf("severities %q, want %q\n%s", strings.Join(sev, " "), want, stdout)
 	}
 }
+
+func TestValidateBrands(t *testing.T) {
+	glob := func(dir string) string { return filepath.Join(dir, "brands", "*.yaml") }
+	tests := []struct {
+		name     string
+		extra    map[string]string
+		flags    []string
+		wantCode int
+		wantOut  []string
+		wantErr  string
+	}{
+		{name: "clean", wantCode: 0, wantOut: []string{
+			"brand north-wales (", "/brands/north-wales.yaml): no problems\nbrand south-coast (", "/brands/south-coast.yaml): no problems\n"}},
+		{name: "a key a brand may not set", extra: map[string]string{"brands/west.yaml": "brand: {name: west}\nid: https://example.org/other\n"}, wantCode: 1,
+			wantOut: []string{"/brands/west.yaml):\n", "/brands/west.yaml:2:1: error: a brand overlay cannot change id"}},
+		{name: "a problem of the merged course", extra: map[string]string{"brands/pale.yaml": "brand: {name: pale}\ntheme:\n  colours:\n    primary: \"#ffff66\"\n"}, wantCode: 1,
+			wantOut: []string{"brand pale (", "/brands/pale.yaml:4:14: error: theme.colours.primary \"#ffff66\""}},
+		{name: "lint findings per brand", flags: []string{"--max-media-size", "10B"}, wantCode: 0,
+			wantOut: []string{"/brands/north-wales.yaml:8:9: warning: \"brands/north-wales/logo.svg\" is", "/brands/south-coast.yaml:5:9: warning: \"brands/south-coast/logo.svg\" is"}},
+		{name: "no such brand", flags: []string{"--brand", "nowhere.yaml"}, wantCode: 2, wantErr: "--brand nowhere.yaml: no such file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := copyBrands(t, tt.extra)
+			args := append([]string{"validate", "--format", "html", "--brand", glob(dir)}, tt.flags...)
+			code, stdout, stderr := runCLI(t, nil, append(args, dir)...)
+			if code != tt.wantCode {
+				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout does not contain %q:\n%s", w, stdout)
+				}
+			}
+			if !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestValidateBrandsJSON(t *testing.T) {
+	dir := copyBrands(t, map[string]string{"brands/west.yaml": "brand: {name: west}\nid: https://example.org/other\n"})
+	code, stdout, _ := runCLI(t, nil, "validate", "--json", "--format", "html", "--brand", filepath.Join(dir, "brands", "*.yaml"), dir)
+	if code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	var got validateJSON
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout)
+	}
+	if got.Errors != 1 || len(got.Problems) != 1 {
+		t.Fatalf("got %+v", got)
+	}
+	if p := got.Problems[0]; p.Brand != "west" || p.File != filepath.ToSlash(dir)+"/brands/west.yaml" || p.Line != 2 || p.Severity != "error" {
+		t.Errorf("problem = %+v", p)
+	}
+}
