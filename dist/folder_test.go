@@ -213,7 +213,7 @@ func TestWriteAllFolderFailure(t *testing.T) {
 		want string
 	}{
 		{"missing source", func() []*Package { return []*Package{goodZip, missing} }, "gone.png"},
-		{"file and folder of one name", func() []*Package { return []*Package{clash} }, "a/b"},
+		{"file and folder of one name", func() []*Package { return []*Package{clash} }, `"a" is also the folder of "a/b"`},
 		{"source not a regular file", func() []*Package { return []*Package{notRegular} }, "not a regular file"},
 		{"bad path", func() []*Package { return []*Package{badPath} }, ".."},
 		{"a zip fails after the folder", func() []*Package {

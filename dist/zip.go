@@ -164,6 +164,20 @@ func sortedFiles(p *Package) ([]File, error) {
 		}
 		seen[key] = f.Path
 	}
+	// A path that is also a folder of others ("a" and "a/b") cannot be
+	// unpacked.
+	paths := make(map[string]bool, len(files))
+	for _, f := range files {
+		paths[f.Path] = true
+	}
+	for _, f := range files {
+		for d := path.Dir(f.Path); d != "."; d = path.Dir(d) {
+			if paths[d] {
+				errs = append(errs, fmt.Errorf("file path %q is also the folder of %q", d, f.Path))
+				break
+			}
+		}
+	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

@@ -270,6 +270,7 @@ func TestWriteZipBadPaths(t *testing.T) {
 		{"not UTF-8", []string{"caf\xe9.html"}, "UTF-8"},
 		{"duplicate", []string{"a.html", "b.html", "a.html"}, "more than once"},
 		{"duplicate but for case", []string{"Assets/a.png", "assets/a.png"}, "differ only in case"},
+		{"file and folder", []string{"a", "a-b", "a/b/c.html"}, `file path "a" is also the folder of "a/b/c.html"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
