@@ -1,9 +1,11 @@
 // coursepack preview: the LMS simulator's own SCORM run-time
-// (preview/sim/runtime.js) in Node, then the command itself in headless
-// Chromium: `coursepack preview` on a copy of testdata/tiny, a learner who
-// walks the course inside the simulator, the LMS data the page shows, the
-// strict (Moodle) and lenient modes, suspend and resume, and the rebuild on
-// a change, a broken one included.
+// (preview/sim/runtime.js) and its LRS view's helpers (preview/sim/lrs.js)
+// in Node, then the command itself in headless Chromium: `coursepack
+// preview` on a copy of testdata/tiny, a learner who walks the course
+// inside the simulator, the LMS data the page shows, the strict (Moodle)
+// and lenient modes, suspend and resume, and the rebuild on a change, a
+// broken one included; for xapi and cmi5, the statements and documents
+// the preview's own LRS holds and shows, and what its strict mode refuses.
 //
 //   cd e2e && npm ci && node --test preview.test.js
 
@@ -20,6 +22,7 @@ import { chromiumPath, skipUnless } from "./lib/tools.js";
 
 const require = createRequire(import.meta.url);
 const SIM = require(path.join(repoRoot, "preview", "sim", "runtime.js"));
+const SIMLRS = require(path.join(repoRoot, "preview", "sim", "lrs.js"));
 
 /* ---- the run-time, without a browser ---- */
 
@@ -211,6 +214,22 @@ describe("the simulator's run-time (preview/sim/runtime.js)", () => {
   });
 });
 
+describe("the simulator's LRS view (preview/sim/lrs.js)", () => {
+  test("a statement's verb, object and result as the table shows them", () => {
+    const st = {
+      verb: { id: "http://adlnet.gov/expapi/verbs/answered", display: { "en-US": "answered" } },
+      object: { id: "https://example.org/c/two/two-q1", definition: { name: { "en-GB": "Pick the right one." } } },
+      result: { success: true, response: "a", duration: "PT2S", score: { scaled: 0.5, raw: 50, max: 100 } },
+    };
+    assert.equal(SIMLRS.verbName(st), "answered");
+    assert.equal(SIMLRS.verbName({ verb: { id: "http://adlnet.gov/expapi/verbs/terminated" } }), "terminated");
+    assert.deepEqual(SIMLRS.objectLabel(st), { text: "Pick the right one. \u2039two-q1\u203a", title: "https://example.org/c/two/two-q1" });
+    assert.equal(SIMLRS.resultSummary(st), 'success true \u00b7 score scaled 0.5, raw 50/100 \u00b7 response "a" \u00b7 duration PT2S');
+    assert.equal(SIMLRS.resultSummary({ result: { extensions: { "https://w3id.org/xapi/cmi5/result/extensions/progress": 50 } } }), "progress 50%");
+    assert.equal(SIMLRS.resultSummary({}), "");
+  });
+});
+
 /* ---- the command in a browser ---- */
 
 /**
@@ -275,6 +294,64 @@ async function course(page, re) {
   await frame.waitForSelector("html.js", { state: "attached" });
   return frame;
 }
+
+/** shownStatements lists the rows of the statements table: {verb,
+ * object, result, launch, noted}. */
+function shownStatements(page) {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("#statements tr[data-verb]")).map((tr) => ({
+      verb: tr.getAttribute("data-verb"),
+      object: tr.getAttribute("data-object"),
+      result: tr.querySelector("td.result").textContent,
+      launch: tr.getAttribute("data-launch"),
+      noted: tr.classList.contains("noted"),
+    })),
+  );
+}
+
+/** waitStatements waits until the table shows at least n statements with
+ * the verb (after the first `after` rows). */
+async function waitStatements(page, verb, { n = 1, after = 0, timeout = 10000 } = {}) {
+  await page
+    .waitForFunction(
+      ([v, n, after]) => Array.from(document.querySelectorAll("#statements tr[data-verb]")).slice(after).filter((tr) => tr.getAttribute("data-verb") === v).length >= n,
+      [verb, n, after],
+      { timeout },
+    )
+    .catch(async (e) => {
+      throw new Error(`${e.message}: no ${verb} in ${JSON.stringify((await shownStatements(page)).map((s) => s.verb))}`);
+    });
+}
+
+/** shownDocs maps the documents table's ids to their values. */
+function shownDocs(page) {
+  return page.evaluate(() =>
+    Object.fromEntries(Array.from(document.querySelectorAll("#documents tr[data-doc]")).map((tr) => [tr.getAttribute("data-doc"), tr.querySelector("td.value").textContent])),
+  );
+}
+
+/** lrsFailures lists the LRS requests the log shows as refused. */
+function lrsFailures(page) {
+  return page.evaluate(() => Array.from(document.querySelectorAll("#log li.fail[data-status]")).map((li) => li.textContent));
+}
+
+/** postStatement sends a statement to the preview's LRS with a launch's
+ * Authorization, as content would; headers may drop or change the
+ * version header. */
+async function postStatement(ln, auth, statement, headers = {}) {
+  const h = { Authorization: auth, "X-Experience-API-Version": "1.0.3", "Content-Type": "application/json", ...headers };
+  for (const k of Object.keys(h)) if (h[k] === null) delete h[k];
+  const res = await fetch(ln.endpoint + "statements", { method: "POST", headers: h, body: JSON.stringify(statement) });
+  return { status: res.status, body: await res.json().catch(() => null) };
+}
+
+/** realErrors drops what an LRS's answers put on the console: a 404 for a
+ * document not written yet, and the refusals the test asked for. */
+function realErrors(seen) {
+  return seen.consoleErrors.filter((e) => !/Failed to load resource: the server responded with a status of (400|404)/.test(e));
+}
+
+const VERB = "http://adlnet.gov/expapi/verbs/";
 
 /** failedCalls lists the API calls the log shows as failed. */
 function failedCalls(page) {
@@ -387,6 +464,193 @@ describe("coursepack preview in Chromium", { skip: skipUnless(chromiumPath()) },
       assert.deepEqual(await page.evaluate(stamp, "2024-05-01T10:00:00.123"), ["true", "0"]);
       await page.click("#strict");
       assert.deepEqual(seen.consoleErrors, []);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+
+  test("xAPI: the preview's LRS holds the course's statements and state, shown as they arrive; strict refuses a bad statement", async () => {
+    const server = await startPreview(["--format", "xapi", dir]);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const seen = watch(page);
+      await page.goto(server.url);
+      let frame = await course(page, /\/course\/index\.html\?endpoint=/);
+      assert.equal(await page.locator("#statements-pane").isVisible(), true);
+      assert.equal(await page.locator("#data-pane").isVisible(), false, "no SCORM data model for xAPI");
+      const ln = await page.evaluate(() => window.__preview.lrs().launch);
+      const q = new URL(frame.url()).searchParams;
+      assert.equal(q.get("endpoint"), server.url + "_preview/lrs/xapi/");
+      assert.equal(q.get("auth"), ln.auth);
+      assert.equal(q.get("registration"), ln.registration);
+      assert.equal(q.get("activity_id"), "https://example.org/courses/tiny");
+      assert.deepEqual(JSON.parse(q.get("actor")).account, { homePage: "https://coursepack.invalid/preview", name: "preview-learner" });
+      await waitStatements(page, "initialized");
+
+      // The learner walks the course and answers its question.
+      await walk(frame, { onPage: () => answerQuestions(frame, { correct: true }) });
+      await waitStatements(page, "completed");
+      await waitStatements(page, "answered");
+      const rows = await shownStatements(page);
+      assert.equal(rows[0].verb, "initialized");
+      assert.equal(rows[0].object, "https://example.org/courses/tiny");
+      const answered = rows.find((r) => r.verb === "answered");
+      assert.equal(answered.object, "https://example.org/courses/tiny/two/two-q1");
+      assert.match(answered.result, /success true/);
+      assert.match(rows.find((r) => r.verb === "completed").result, /completion true/);
+      assert.ok(rows.some((r) => r.verb === "experienced" && r.object === "https://example.org/courses/tiny/one/_page/second-page"));
+      assert.ok(rows.some((r) => r.verb === "progressed" && /progress 100%/.test(r.result)));
+      await page.waitForFunction(() => /"st": "completed"/.test(document.querySelector('#documents tr[data-doc="coursepack-state"] td.value')?.textContent || ""));
+
+      // Leaving ends the launch: the course is done, so terminated.
+      await page.click("#btn-leave");
+      await waitStatements(page, "terminated");
+
+      // The page shows what the LRS holds, in order.
+      const auth = { Authorization: ln.auth, "X-Experience-API-Version": "1.0.3" };
+      const held = await (await fetch(`${ln.endpoint}statements?ascending=true&registration=${ln.registration}`, { headers: auth })).json();
+      const shown = await shownStatements(page);
+      assert.deepEqual(
+        shown.map((r) => r.verb),
+        held.statements.map((s) => s.verb.display["en-US"]),
+      );
+      assert.deepEqual((await page.evaluate(() => window.__preview.lrs().statements)).map((s) => s.id), held.statements.map((s) => s.id));
+      const state = await (
+        await fetch(`${ln.endpoint}activities/state?stateId=coursepack-state&activityId=${encodeURIComponent(ln.activityId)}&agent=${encodeURIComponent(JSON.stringify(ln.actor))}&registration=${ln.registration}`, { headers: auth })
+      ).json();
+      assert.deepEqual(JSON.parse((await shownDocs(page))["coursepack-state"]), state);
+      assert.deepEqual(await lrsFailures(page), [], "the player sends nothing strict mode refuses");
+
+      // Strict mode refuses what an LRS refuses, and the log says why.
+      const good = { actor: ln.actor, verb: { id: VERB + "experienced" }, object: { id: "https://example.org/courses/tiny/one" }, context: { registration: ln.registration } };
+      let r = await postStatement(ln, ln.auth, { ...good, verb: undefined });
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /statement\.verb: missing \(required\)/);
+      r = await postStatement(ln, ln.auth, { ...good, verb: { id: VERB + "terminated" } });
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /a second terminated/);
+      r = await postStatement(ln, ln.auth, good, { "X-Experience-API-Version": null });
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /no X-Experience-API-Version header/);
+      await page.waitForFunction(() => document.querySelectorAll("#log li.fail[data-status]").length >= 3);
+      const refused = await lrsFailures(page);
+      assert.match(refused[0], /POST statements → 400.*statement\.verb: missing/);
+      assert.match(refused[1], /a second terminated/);
+      assert.match(refused[2], /no X-Experience-API-Version header/);
+      assert.equal((await shownStatements(page)).length, shown.length, "nothing refused is stored");
+
+      // Lenient mode stores it, and says what strict mode refuses.
+      await page.click("#strict");
+      await page.waitForFunction(() => /lenient LRS/.test(document.getElementById("statements-hint").textContent));
+      r = await postStatement(ln, ln.auth, { ...good, verb: undefined });
+      assert.equal(r.status, 200);
+      await page.waitForFunction((n) => document.querySelectorAll("#statements tr[data-verb]").length > n, shown.length);
+      const last = (await shownStatements(page)).at(-1);
+      assert.equal(last.noted, true);
+      assert.match(last.result, /strict mode refuses it: statement\.verb: missing/);
+      await page.click("#strict");
+      await page.waitForFunction(() => /strict LRS/.test(document.getElementById("statements-hint").textContent));
+
+      // Suspend & resume: a new launch, the same registration, the state read back.
+      await page.click("#btn-suspend");
+      frame = await course(page, /\/course\/index\.html\?endpoint=/);
+      await waitStatements(page, "initialized", { n: 2 });
+      const again = await page.evaluate(() => window.__preview.lrs().launch);
+      assert.notEqual(again.id, ln.id);
+      assert.equal(again.registration, ln.registration);
+      await page.waitForFunction(
+        (id) => Array.from(document.querySelectorAll(`#log li[data-launch="${id}"]`)).some((li) => /GET activities\/state\?stateId=coursepack-state → 200/.test(li.textContent)),
+        again.id,
+      );
+
+      // Reset: everything forgotten, a new registration.
+      await page.click("#btn-reset");
+      await page.waitForFunction((reg) => window.__preview.lrs().launch && window.__preview.lrs().launch.registration !== reg, ln.registration);
+      await waitStatements(page, "initialized");
+      const after = await shownStatements(page);
+      assert.equal(after[0].verb, "initialized");
+      assert.ok(after.every((s) => s.verb !== "terminated"), "the old registration's statements are gone");
+      assert.deepEqual(realErrors(seen), []);
+    } finally {
+      await context.close();
+      await server.stop();
+    }
+  });
+
+  test("cmi5: an AU launched with a fetch URL and LMS.LaunchData; abandoned, resumed, exited; strict refuses a statement after terminated", async () => {
+    const server = await startPreview(["--format", "cmi5", dir]);
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      const seen = watch(page);
+      await page.goto(server.url);
+      let frame = await course(page, /\/course\/one\.html\?endpoint=/);
+      const ln = await page.evaluate(() => window.__preview.lrs().launch);
+      const q = new URL(frame.url()).searchParams;
+      assert.deepEqual([...q.keys()], ["endpoint", "fetch", "actor", "registration", "activityId"]);
+      assert.equal(q.get("fetch"), ln.fetch);
+      assert.equal(ln.publisherId, "https://example.org/courses/tiny/one");
+      assert.notEqual(ln.activityId, ln.publisherId, "the LMS makes the AU's activity id");
+      await waitStatements(page, "initialized");
+      const docs = await shownDocs(page);
+      const launchData = JSON.parse(docs["LMS.LaunchData"]);
+      assert.equal(launchData.launchMode, "Normal");
+      assert.equal(launchData.moveOn, "Completed");
+      assert.equal(launchData.contextTemplate.extensions["https://w3id.org/xapi/cmi5/context/extensions/sessionid"], ln.sessionId);
+      assert.equal(await page.locator('#documents tr[data-doc="LMS.LaunchData"]').getAttribute("class"), "lms");
+
+      // Halfway, the learner leaves and comes back: the LMS abandons the
+      // session that did not end, the next one resumes.
+      await page.waitForFunction(() => /first-page/.test(document.querySelector('#documents tr[data-doc="coursepack-state"] td.value')?.textContent || ""));
+      await page.click("#btn-suspend");
+      frame = await course(page, /\/course\/one\.html\?endpoint=/);
+      await waitStatements(page, "abandoned");
+      await waitStatements(page, "initialized", { n: 2 });
+      const second = await page.evaluate(() => window.__preview.lrs().launch);
+      assert.notEqual(second.sessionId, ln.sessionId);
+      assert.equal(second.registration, ln.registration);
+      let rows = await shownStatements(page);
+      const abandoned = rows.findIndex((r) => r.verb === "abandoned");
+      assert.equal(rows[abandoned].launch, ln.id);
+      assert.equal(rows[abandoned + 1].verb, "initialized");
+      assert.equal(rows[abandoned + 1].launch, second.id);
+
+      // The rest of the AU completes it; Exit terminates the session and
+      // goes to the returnURL.
+      await walk(frame);
+      await waitStatements(page, "completed");
+      await frame.locator("#cp-exit").click();
+      await waitStatements(page, "terminated");
+      await (await page.waitForSelector("iframe#sco")).contentFrame().then((f) => f.waitForURL(/\/_preview\/lrs\/returned$/));
+      rows = await shownStatements(page);
+      assert.deepEqual(
+        rows.map((r) => r.verb).filter((v) => ["initialized", "completed", "terminated", "abandoned"].includes(v)),
+        ["initialized", "abandoned", "initialized", "completed", "terminated"],
+      );
+      assert.ok(rows.every((r) => r.object === ln.activityId || /\/_page\//.test(r.object)));
+      assert.deepEqual(await lrsFailures(page), [], "the player sends nothing strict mode refuses");
+
+      // The AU's token (the fetch URL's answer, kept by the player) sends
+      // one more statement: refused, since the session has terminated.
+      const token = JSON.parse(await page.evaluate((f) => sessionStorage.getItem("coursepack:cmi5:token:" + f), second.fetch));
+      const late = {
+        actor: second.actor,
+        verb: { id: VERB + "experienced" },
+        object: { id: "https://example.org/courses/tiny/one/_page/first-page" },
+        context: { registration: second.registration, extensions: { "https://w3id.org/xapi/cmi5/context/extensions/sessionid": second.sessionId } },
+      };
+      const r = await postStatement(second, "Basic " + token, late);
+      assert.equal(r.status, 400);
+      assert.match(r.body.error, /cmi5: a statement after terminated/);
+      await page.waitForFunction(() => /cmi5: a statement after terminated/.test(document.querySelector("#log li.fail[data-status]")?.textContent || ""));
+      assert.equal((await shownStatements(page)).length, rows.length);
+
+      // The fetch URL answers once.
+      const refetch = await (await fetch(second.fetch, { method: "POST" })).json();
+      assert.equal(refetch["error-code"], "1");
+      assert.deepEqual(realErrors(seen), []);
     } finally {
       await context.close();
       await server.stop();

@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/preview/lrs"
 	"github.com/coursepack/coursepack/web"
 )
 
@@ -46,6 +46,8 @@ type State struct {
 	Format  string `json:"format"`
 	Runtime string `json:"runtime"`
 	Layout  string `json:"layout"`
+	// Brand is the brand overlay file previewed, or "".
+	Brand string `json:"brand,omitempty"`
 	// Course identifies the served build's course.
 	Course struct {
 		ID    string `json:"id"`
@@ -74,8 +76,17 @@ type Unit struct {
 	// Href is the page's path in the package, with any query string from
 	// the manifest.
 	Href string `json:"href"`
-	// MasteryScore is SCORM 1.2's adlcp:masteryscore.
+	// MasteryScore is SCORM 1.2's adlcp:masteryscore, or a cmi5 AU's
+	// masteryScore (0 to 1).
 	MasteryScore string `json:"masteryScore,omitempty"`
+	// ActivityID is the activity an xAPI unit launches, or a cmi5 AU's id
+	// (its publisher id).
+	ActivityID string `json:"activityId,omitempty"`
+	// MoveOn is a cmi5 AU's moveOn.
+	MoveOn string `json:"moveOn,omitempty"`
+	// LaunchActivityID is the activity id the preview's LRS gives a cmi5
+	// AU when it launches it (see lrs.AUActivityID).
+	LaunchActivityID string `json:"launchActivityId,omitempty"`
 	// ScaledPassingScore is SCORM 2004's minNormalizedMeasure of a primary
 	// objective satisfied by measure.
 	ScaledPassingScore string `json:"scaledPassingScore,omitempty"`
@@ -100,7 +111,7 @@ type snapshot struct {
 
 // build loads the course and builds the format's package in memory.
 func (s *Server) build() (*snapshot, *course.Course, course.Errors, []Unit, error) {
-	c, warnings, err := coursepack.Check(coursepack.Options{Dir: s.opts.Dir, Formats: []string{s.format.Name()}, Layout: s.opts.Layout})
+	c, warnings, err := s.load()
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
@@ -126,11 +137,23 @@ func (s *Server) build() (*snapshot, *course.Course, course.Errors, []Unit, erro
 	if s.format.Name() == "html" {
 		units, err = webUnits(c)
 	} else {
-		m, ok := snap.files["imsmanifest.xml"]
-		if !ok {
-			return nil, nil, nil, nil, errors.New("the package has no imsmanifest.xml")
+		name, read := "imsmanifest.xml", manifestUnits
+		switch s.format.Name() {
+		case "xapi":
+			name, read = "tincan.xml", tinCanUnits
+		case "cmi5":
+			name, read = "cmi5.xml", cmi5Units
 		}
-		units, err = manifestUnits(m.Data)
+		m, ok := snap.files[name]
+		if !ok {
+			return nil, nil, nil, nil, errors.New("the package has no " + name)
+		}
+		units, err = read(m.Data)
+		if s.format.Name() == "cmi5" {
+			for i := range units {
+				units[i].LaunchActivityID = lrs.AUActivityID(units[i].ActivityID)
+			}
+		}
 	}
 	if err != nil {
 		return nil, nil, nil, nil, err

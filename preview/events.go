@@ -76,6 +76,8 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	ch := s.events.subscribe()
 	defer s.events.unsubscribe(ch)
+	lrsCh := s.lrsEvents.subscribe()
+	defer s.lrsEvents.unsubscribe(lrsCh)
 	s.mu.RLock()
 	first := s.stateLocked()
 	s.mu.RUnlock()
@@ -102,6 +104,14 @@ func (s *Server) serveEvents(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			send(data)
+		case _, ok := <-lrsCh:
+			if !ok {
+				return
+			}
+			// The page asks the LRS what is new: a slow stream misses
+			// nothing.
+			fmt.Fprint(w, "event: lrs\ndata: {}\n\n")
+			flusher.Flush()
 		case <-ping.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
 			flusher.Flush()

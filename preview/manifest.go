@@ -170,3 +170,52 @@ func itemUnit(it, res *node) Unit {
 	}
 	return u
 }
+
+// tinCanUnits reads the activities a tincan.xml launches (those with a
+// launch element), in order.
+func tinCanUnits(data []byte) ([]Unit, error) {
+	root, err := parseXML(data)
+	if err != nil {
+		return nil, fmt.Errorf("tincan.xml: %w", err)
+	}
+	var units []Unit
+	for _, a := range root.child("activities").all("activity") {
+		launch := a.child("launch").value()
+		if launch == "" {
+			continue
+		}
+		units = append(units, Unit{ID: a.attrs["id"], Title: a.child("name").value(), Href: launch, ActivityID: a.attrs["id"]})
+	}
+	if len(units) == 0 {
+		return nil, errors.New("tincan.xml: no activity with a launch")
+	}
+	return units, nil
+}
+
+// cmi5Units reads the AUs of a cmi5.xml, in order, blocks and all.
+func cmi5Units(data []byte) ([]Unit, error) {
+	root, err := parseXML(data)
+	if err != nil {
+		return nil, fmt.Errorf("cmi5.xml: %w", err)
+	}
+	var units []Unit
+	var walk func(n *node)
+	walk = func(n *node) {
+		for _, c := range n.children {
+			switch {
+			case strings.EqualFold(c.name, "au"):
+				units = append(units, Unit{
+					ID: c.attrs["id"], Title: c.child("title").child("langstring").value(), Href: c.child("url").value(),
+					ActivityID: c.attrs["id"], MoveOn: c.attrs["moveOn"], MasteryScore: c.attrs["masteryScore"],
+				})
+			case strings.EqualFold(c.name, "block"):
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+	if len(units) == 0 {
+		return nil, errors.New("cmi5.xml: no AU")
+	}
+	return units, nil
+}

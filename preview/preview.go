@@ -7,14 +7,18 @@
 // the data the LMS holds. Its SCORM 1.2 and SCORM 2004 run-times are the
 // page's own JavaScript (sim/runtime.js), with a strict mode modelled on
 // Moodle; the learner's data is kept per SCO in the page's localStorage.
-// The server itself keeps no learner data.
+// For xAPI and cmi5 the server itself is the LRS (package preview/lrs,
+// in memory): the page launches the unit with the Tin Can or cmi5 launch
+// parameters and shows every statement and document the LRS receives.
 //
 // Routes:
 //
 //	/                   the simulator page
 //	/_preview/*.js|css  its scripts and stylesheet
 //	/_preview/state     the build being served and the last build's outcome, as JSON
-//	/_preview/events    the same, as Server-Sent Events ("build"), on each rebuild
+//	/_preview/events    the same, as Server-Sent Events ("build"), on each
+//	                    rebuild; and "lrs" ({"seq": n}) when the LRS changes
+//	/_preview/lrs/...   the LRS and its launches (see package preview/lrs)
 //	/course/<path>      the files of the package built
 package preview
 
@@ -36,6 +40,7 @@ import (
 
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/preview/lrs"
 )
 
 //go:embed sim
@@ -43,17 +48,23 @@ var simFiles embed.FS
 
 // Formats lists the formats the simulator runs, in the order the command
 // line shows them; the first is the default.
-func Formats() []string { return []string{"scorm12", "scorm2004", "html"} }
+func Formats() []string { return []string{"scorm12", "scorm2004", "xapi", "cmi5", "html"} }
 
-// DefaultPoll is how often the course folder is checked for changes.
-const DefaultPoll = 300 * time.Millisecond
+// DefaultPoll is how often the course folder is checked for changes. A
+// scan of a course folder takes tens of microseconds, and with the settle
+// time and a rebuild of some 30 ms an edit of the example course is
+// served within 200 ms of its save.
+const DefaultPoll = 100 * time.Millisecond
 
 // Options configure a preview server.
 type Options struct {
 	// Dir is the course folder.
 	Dir string
-	// Format is the format built and run: "scorm12", "scorm2004" or "html".
+	// Format is the format built and run: one of Formats.
 	Format string
+	// Brand is a brand overlay file (see package brand) merged over
+	// course.yaml, as build --brand merges one; "" for none.
+	Brand string
 	// Layout is format.LayoutModule (a SCO per module, the default) or
 	// format.LayoutCourse (one SCO for the course).
 	Layout format.Layout
@@ -80,10 +91,19 @@ type Server struct {
 	good *snapshot
 	// state is what /_preview/state says.
 	state State
-	// watched is the course folder's files as last seen.
+	// watched is the course folder's files as last seen, and hashes the
+	// content of those small enough (see sameContent).
 	watched map[string]fileStamp
+	hashes  map[string][32]byte
 
 	events *hub
+	// lrs is the LRS of the xapi and cmi5 formats; lrsEvents hears its
+	// changes.
+	lrs       *lrs.LRS
+	lrsEvents *hub
+	// brandKey is the brand overlay's name in watched when it lies
+	// outside the course folder; "" otherwise.
+	brandKey string
 }
 
 // New checks the options and builds the course once. A course that does
@@ -117,9 +137,15 @@ func New(opts Options) (*Server, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a folder", opts.Dir)
 	}
-	s := &Server{opts: opts, format: f, display: opts.Dir, events: newHub()}
-	s.state = State{Format: f.Name(), Runtime: f.Runtime(), Layout: string(opts.Layout), Units: []Unit{}, Problems: []Problem{}, Warnings: []Problem{}}
-	s.watched, _ = scan(opts.Dir)
+	s := &Server{opts: opts, format: f, display: opts.Dir, events: newHub(), lrsEvents: newHub()}
+	if err := s.checkBrand(); err != nil {
+		return nil, err
+	}
+	s.lrs = lrs.New(s.lrsChanged)
+	s.state = State{Format: f.Name(), Runtime: f.Runtime(), Layout: string(opts.Layout), Brand: opts.Brand, Units: []Unit{}, Problems: []Problem{}, Warnings: []Problem{}}
+	s.watched, _ = s.scan()
+	s.hashes = map[string][32]byte{}
+	s.hashFiles(s.watched, sortedKeys(s.watched))
 	s.rebuild(nil)
 	return s, nil
 }
@@ -220,6 +246,8 @@ func (s *Server) Handler() http.Handler {
 			s.serveState(w, r)
 		case p == "/_preview/events":
 			s.serveEvents(w, r)
+		case strings.HasPrefix(p, "/_preview/lrs/"):
+			http.StripPrefix("/_preview/lrs", s.lrs).ServeHTTP(w, r)
 		case strings.HasPrefix(p, "/_preview/"):
 			s.serveEmbedded(w, r, sim, strings.TrimPrefix(p, "/_preview/"))
 		case strings.HasPrefix(p, "/course/"):
@@ -279,7 +307,18 @@ func safePath(p string) bool {
 
 // Close ends the open event streams (Serve ends them too, with its
 // context).
-func (s *Server) Close() { s.events.close() }
+func (s *Server) Close() {
+	s.events.close()
+	s.lrsEvents.close()
+}
+
+// LRS is the server's LRS, which the xapi and cmi5 formats report to.
+func (s *Server) LRS() *lrs.LRS { return s.lrs }
+
+// lrsChanged announces a change of the LRS to the event streams.
+func (s *Server) lrsChanged() {
+	s.lrsEvents.publish([]byte("{}"))
+}
 
 // relName is a course file's name as problems show it.
 func (s *Server) relName(file string) string {

@@ -1,11 +1,13 @@
 package preview
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net"
@@ -20,11 +22,12 @@ import (
 
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/preview/lrs"
 )
 
 // copyCourse copies testdata/tiny (or another course folder) into a
 // temporary folder the test may edit.
-func copyCourse(t *testing.T, from string) string {
+func copyCourse(t testing.TB, from string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "course")
 	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
@@ -221,6 +224,29 @@ func TestUnits(t *testing.T) {
 		{"../testdata/tiny", "html", format.LayoutModule, func(t *testing.T, units []Unit) {
 			if len(units) != 3 || units[0].Href != "index.html" || units[1].Href != "one.html" || units[2].Href != "two.html" {
 				t.Errorf("units = %+v", units)
+			}
+		}},
+		{"../testdata/tiny", "xapi", format.LayoutModule, func(t *testing.T, units []Unit) {
+			// tincan.xml launches one activity, the course.
+			if len(units) != 1 || units[0] != (Unit{ID: "https://example.org/courses/tiny", Title: "Tiny course", Href: "index.html", ActivityID: "https://example.org/courses/tiny"}) {
+				t.Errorf("units = %+v", units)
+			}
+		}},
+		{"../testdata/tiny", "cmi5", format.LayoutModule, func(t *testing.T, units []Unit) {
+			if len(units) != 2 || units[0] != (Unit{ID: "https://example.org/courses/tiny/one", Title: "Module one", Href: "one.html", ActivityID: "https://example.org/courses/tiny/one", MoveOn: "Completed",
+				LaunchActivityID: lrs.AUActivityID("https://example.org/courses/tiny/one")}) ||
+				units[1].Href != "two.html" {
+				t.Errorf("units = %+v", units)
+			}
+		}},
+		{"../testdata/tiny", "cmi5", format.LayoutCourse, func(t *testing.T, units []Unit) {
+			if len(units) != 1 || units[0].ActivityID != "https://example.org/courses/tiny/_all" || units[0].Href != "index.html" {
+				t.Errorf("units = %+v", units)
+			}
+		}},
+		{example, "cmi5", format.LayoutCourse, func(t *testing.T, units []Unit) {
+			if len(units) != 1 || units[0].MasteryScore != "0.8" || units[0].MoveOn != "CompletedAndPassed" {
+				t.Errorf("units = %+v, want a mastery score of 0.8", units)
 			}
 		}},
 		{example, "scorm12", format.LayoutCourse, func(t *testing.T, units []Unit) {
@@ -595,4 +621,172 @@ func TestOptions(t *testing.T) {
 	if rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("course file with no good build: status %d, want 503", rec.Code)
 	}
+}
+
+// TestLRSRoutes launches a unit of the cmi5 build against the server's
+// LRS, as the simulator page does, and hears the "lrs" event.
+func TestLRSRoutes(t *testing.T) {
+	s, ts, _ := start(t, Options{Dir: "../testdata/tiny", Format: "cmi5"})
+	st := s.Current()
+	if !st.OK || st.Runtime != "cmi5" {
+		t.Fatalf("state %+v", st)
+	}
+	ev := subscribeRaw(t, ts.URL)
+	u := st.Units[0]
+	res, err := http.Post(ts.URL+"/_preview/lrs/launch", "application/json",
+		strings.NewReader(`{"kind":"cmi5","publisherId":"`+u.ActivityID+`","moveOn":"`+u.MoveOn+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ln struct{ ID, Query, Fetch, Endpoint string }
+	json.NewDecoder(res.Body).Decode(&ln)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(ln.Endpoint, ts.URL+"/_preview/lrs/xapi/") || ln.Fetch == "" {
+		t.Fatalf("launch: %d %+v", res.StatusCode, ln)
+	}
+	if !ev.waitFor(t, "lrs") {
+		t.Error("no lrs event after a launch")
+	}
+	res, err = http.Post(ln.Fetch, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("fetch: %d", res.StatusCode)
+	}
+	if docs := s.LRS().Docs(); len(docs) != 1 || docs[0].ID != "LMS.LaunchData" {
+		t.Errorf("documents %+v", docs)
+	}
+	// The LRS answers only on this machine, as the rest does.
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://example.org/_preview/lrs/log", nil))
+	if rec.Code != http.StatusForbidden {
+		t.Errorf("the LRS from another host: %d", rec.Code)
+	}
+}
+
+// rawEvents are the names of the events of a stream.
+type rawEvents struct{ names chan string }
+
+func subscribeRaw(t *testing.T, url string) *rawEvents {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/_preview/events", nil)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &rawEvents{names: make(chan string, 64)}
+	go func() {
+		defer res.Body.Close()
+		sc := bufio.NewScanner(res.Body)
+		for sc.Scan() {
+			if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+				select {
+				case e.names <- name:
+				default:
+				}
+			}
+		}
+	}()
+	return e
+}
+
+func (e *rawEvents) waitFor(t *testing.T, name string) bool {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case n := <-e.names:
+			if n == name {
+				return true
+			}
+		case <-deadline:
+			return false
+		}
+	}
+}
+
+func TestBrand(t *testing.T) {
+	dir := copyCourse(t, "../testdata/brands-course")
+	brandFile := filepath.Join(dir, "brands", "north-wales.yaml")
+	s, ts, _ := start(t, Options{Dir: dir, Format: "scorm12", Brand: brandFile})
+	st := s.Current()
+	if !st.OK || st.Course.Title != "Safe handling in North Wales" || st.Brand != brandFile {
+		t.Fatalf("state %+v", st)
+	}
+	_, page := get(t, ts.URL+"/course/"+st.Units[0].Href)
+	if !strings.Contains(page, "North Wales Care Partnership") {
+		t.Error("the page does not carry the brand's footer")
+	}
+	// An edit of the overlay rebuilds; a problem in it is located in it.
+	orig, _ := os.ReadFile(brandFile)
+	write(t, brandFile, strings.Replace(string(orig), "title: Safe handling in North Wales", "title: Safe handling in Gwynedd", 1))
+	if !s.Check() || s.Current().Course.Title != "Safe handling in Gwynedd" {
+		t.Errorf("after an edit of the overlay: %+v", s.Current())
+	}
+	write(t, brandFile, string(orig)+"modules: []\n")
+	s.Check()
+	if st := s.Current(); st.OK || len(st.Problems) == 0 || !strings.Contains(st.Problems[0].Text, "north-wales.yaml") {
+		t.Errorf("a problem in the overlay: %+v", st)
+	}
+
+	// The brand's build is build --brand's, file for file.
+	ref, err := New(Options{Dir: "../testdata/brands-course", Format: "cmi5", Brand: "../testdata/brands-course/brands/south-coast.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if _, err := coursepack.Build(context.Background(), coursepack.Options{Dir: "../testdata/brands-course", Formats: []string{"cmi5"}, Out: out,
+		Brands: []string{"../testdata/brands-course/brands/south-coast.yaml"}}); err != nil {
+		t.Fatal(err)
+	}
+	ref.mu.RLock()
+	files := ref.good.files
+	ref.mu.RUnlock()
+	for _, name := range []string{"cmi5.xml", "one.html"} {
+		want, err := readZipFile(filepath.Join(out, "safe-handling-south-coast-cmi5.zip"), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(files[name].Data, want) {
+			t.Errorf("%s differs from build --brand's", name)
+		}
+	}
+}
+
+func TestBrandOptions(t *testing.T) {
+	var usage *coursepack.UsageError
+	_, err := New(Options{Dir: "../testdata/brands-course", Brand: "../testdata/brands-course/brands/*.yaml"})
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "preview runs one brand at a time") || !strings.Contains(err.Error(), "south-coast.yaml") {
+		t.Errorf("a glob of two brands: %v", err)
+	}
+	if _, err := New(Options{Dir: "../testdata/brands-course", Brand: "../testdata/brands-course/brands/nope.yaml"}); !errors.As(err, &usage) {
+		t.Errorf("a missing overlay: %v", err)
+	}
+	s, err := New(Options{Dir: "../testdata/brands-course", Brand: "../testdata/brands-course/brands/north-*.yaml"})
+	if err != nil || !s.Current().OK || s.Current().Course.Title != "Safe handling in North Wales" {
+		t.Errorf("a glob of one brand: %v", err)
+	}
+}
+
+func readZipFile(zipPath, name string) ([]byte, error) {
+	zr, err := zip.OpenReader(zipPath)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				return nil, err
+			}
+			defer rc.Close()
+			return io.ReadAll(rc)
+		}
+	}
+	return nil, fmt.Errorf("%s: no %s", zipPath, name)
 }

@@ -2,7 +2,9 @@ package preview
 
 import (
 	"context"
+	"crypto/sha256"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -41,7 +43,7 @@ const settle = 40 * time.Millisecond
 // the folder to settle and rebuilds, as a tick of Watch does; it reports
 // whether it rebuilt.
 func (s *Server) Check() bool {
-	now, err := scan(s.opts.Dir)
+	now, err := s.scan()
 	if err != nil && now == nil {
 		return false
 	}
@@ -53,7 +55,7 @@ func (s *Server) Check() bool {
 	}
 	for i := 0; i < 25; i++ {
 		time.Sleep(settle)
-		again, err := scan(s.opts.Dir)
+		again, err := s.scan()
 		if err != nil && again == nil {
 			break
 		}
@@ -70,8 +72,61 @@ func (s *Server) Check() bool {
 	if len(changed) == 0 {
 		return false
 	}
+	if s.sameContent(changed) {
+		s.logf("%s saved without a change: nothing to rebuild", describe(changed))
+		return false
+	}
 	s.rebuild(changed)
 	return true
+}
+
+// maxHashed is the largest file whose content the watcher remembers, to
+// tell a save that changed nothing (an editor's save of an unchanged
+// file, a touch) from an edit. The sources of a course are text files of
+// a few kB; a larger file is taken as changed whenever its stamp is.
+const maxHashed = 1 << 20
+
+// hashFiles remembers the content of the files in stamps that are small
+// enough, by path; a file gone or too large is forgotten.
+func (s *Server) hashFiles(stamps map[string]fileStamp, paths []string) {
+	for _, p := range paths {
+		st, ok := stamps[p]
+		if !ok || st.size > maxHashed {
+			delete(s.hashes, p)
+			continue
+		}
+		data, err := os.ReadFile(s.path(p))
+		if err != nil {
+			delete(s.hashes, p)
+			continue
+		}
+		s.hashes[p] = sha256.Sum256(data)
+	}
+}
+
+// sameContent reports whether every changed file is still there with the
+// content it had, and remembers the content of those that changed.
+func (s *Server) sameContent(changed []string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	same := true
+	for _, p := range changed {
+		old, known := s.hashes[p]
+		s.hashFiles(s.watched, []string{p})
+		if now, ok := s.hashes[p]; !known || !ok || now != old {
+			same = false
+		}
+	}
+	return same
+}
+
+// path is the file a watched path names: a file of the course folder, or
+// the brand overlay outside it.
+func (s *Server) path(p string) string {
+	if p == s.brandKey && p != "" {
+		return s.opts.Brand
+	}
+	return filepath.Join(s.opts.Dir, filepath.FromSlash(p))
 }
 
 // scan stamps every file of the course folder, by slash-separated path

@@ -23,6 +23,7 @@ type previewOptions struct {
 	format string
 	port   int
 	sco    string
+	brand  string
 }
 
 func newPreviewCommand() *cobra.Command {
@@ -43,6 +44,17 @@ formats and limits (4,096 characters of suspend_data in SCORM 1.2, two
 fractional digits in SCORM 2004 times, identifiers without spaces) and, on
 LMSFinish, its SCORM 1.2 status rules.
 
+For xapi and cmi5 the server is also the LRS, in memory: the simulator
+launches the unit with the Tin Can or cmi5 launch parameters (credentials,
+the cmi5 fetch URL and LMS.LaunchData) and shows every statement and State
+API document as it arrives. Its strict switch refuses what a conformant LRS
+or cmi5 LMS refuses (missing or malformed properties and ids, the version
+header, a second terminated, statements after a cmi5 terminated), with the
+reason; Reset learner starts a new registration.
+
+With --brand, a brand overlay (one file) is merged over course.yaml as
+build --brand merges it.
+
 Saving a file of the course rebuilds it and reloads the page; a course that
 does not build shows its problems instead, while the last good build stays
 served. Ctrl-C stops the server.
@@ -50,6 +62,8 @@ served. Ctrl-C stops the server.
 Formats: ` + strings.Join(preview.Formats(), ", ") + `.`,
 		Example: `  coursepack preview examples/stepping-into-leadership
   coursepack preview --format scorm2004 --sco course my-course
+  coursepack preview --format cmi5 my-course
+  coursepack preview --brand my-course/brands/acme.yaml my-course
   coursepack preview --port 0 .      # any free port`,
 		Args: args(cobra.MaximumNArgs(1)),
 		RunE: func(cmd *cobra.Command, a []string) error {
@@ -69,7 +83,7 @@ Formats: ` + strings.Join(preview.Formats(), ", ") + `.`,
 			if o.port < 0 || o.port > 65535 {
 				return &coursepack.UsageError{Msg: fmt.Sprintf("--port must be between 0 and 65535, not %d", o.port)}
 			}
-			srv, err := preview.New(preview.Options{Dir: dir, Format: o.format, Layout: layout, Log: cmd.ErrOrStderr()})
+			srv, err := preview.New(preview.Options{Dir: dir, Format: o.format, Layout: layout, Brand: o.brand, Log: cmd.ErrOrStderr()})
 			if err != nil {
 				return err
 			}
@@ -87,7 +101,11 @@ Formats: ` + strings.Join(preview.Formats(), ", ") + `.`,
 			if title == "" {
 				title = dir
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "Previewing %s (%s) at %s\nPress Ctrl-C to stop.\n", title, st.Format, preview.URL(ln))
+			what := st.Format
+			if st.Brand != "" {
+				what += ", brand " + st.Brand
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "Previewing %s (%s) at %s\nPress Ctrl-C to stop.\n", title, what, preview.URL(ln))
 			return srv.Serve(cmd.Context(), ln)
 		},
 	}
@@ -95,5 +113,6 @@ Formats: ` + strings.Join(preview.Formats(), ", ") + `.`,
 	f.StringVarP(&o.format, "format", "f", preview.Formats()[0], "format to run ("+strings.Join(preview.Formats(), ", ")+")")
 	f.IntVarP(&o.port, "port", "p", defaultPreviewPort, "port on 127.0.0.1 (0 picks a free one)")
 	f.StringVar(&o.sco, "sco", "module", `launchable units: "module" (one per module) or "course" (one for the whole course)`)
+	f.StringVar(&o.brand, "brand", "", "brand overlay to merge over course.yaml, one file (see docs/authoring.md)")
 	return cmd
 }

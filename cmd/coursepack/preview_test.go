@@ -23,7 +23,10 @@ func TestPreviewUsage(t *testing.T) {
 		wantCode int
 		wantErr  string
 	}{
-		{"unknown format", []string{"preview", "--format", "scorm13", tiny}, 2, `preview runs scorm12, scorm2004, html, not "scorm13"`},
+		{"unknown format", []string{"preview", "--format", "scorm13", tiny}, 2, `preview runs scorm12, scorm2004, xapi, cmi5, html, not "scorm13"`},
+		{"several brands", []string{"preview", "--brand", filepath.Join("..", "..", "testdata", "brands-course", "brands", "*.yaml"), filepath.Join("..", "..", "testdata", "brands-course")}, 2,
+			"preview runs one brand at a time"},
+		{"missing brand", []string{"preview", "--brand", "no-such-brand.yaml", tiny}, 2, "--brand no-such-brand.yaml: no such file"},
 		{"bad sco", []string{"preview", "--sco", "split", tiny}, 2, `--sco must be "module" or "course"`},
 		{"bad port", []string{"preview", "--port", "70000", tiny}, 2, "--port must be between 0 and 65535"},
 		{"negative port", []string{"preview", "--port", "-1", tiny}, 2, "--port must be between 0 and 65535"},
@@ -149,6 +152,27 @@ func TestPreviewStartsAndStops(t *testing.T) {
 	}
 	if _, err := http.Get(url); err == nil {
 		t.Error("the server still answers after the command returned")
+	}
+}
+
+func TestPreviewCMI5WithBrand(t *testing.T) {
+	course := filepath.Join("..", "..", "testdata", "brands-course")
+	url, stop := startPreview(t, "preview", "--port", "0", "--format", "cmi5", "--brand", filepath.Join(course, "brands", "north-wales.yaml"), course)
+	res, err := http.Get(url + "_preview/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if !strings.Contains(string(body), `"runtime":"cmi5"`) || !strings.Contains(string(body), `"title":"Safe handling in North Wales"`) {
+		t.Errorf("state = %s", body)
+	}
+	code, stdout, stderr := stop()
+	if code != 0 {
+		t.Errorf("exit status %d, stderr: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "Previewing Safe handling in North Wales (cmi5, brand ") {
+		t.Errorf("stdout = %q", stdout)
 	}
 }
 

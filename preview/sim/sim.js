@@ -2,7 +2,10 @@
  * (Server-Sent Events from _preview/events), launches the chosen SCO in
  * the iframe with an LMS run-time of runtime.js behind window.API (SCORM
  * 1.2) or window.API_1484_11 (SCORM 2004), keeps each SCO's record in this
- * page's localStorage, and shows what the LMS holds and every API call. */
+ * page's localStorage, and shows what the LMS holds and every API call.
+ * For xapi and cmi5 the server is the LRS: the unit is launched with the
+ * parameters it hands out (_preview/lrs/launch), and lrs.js shows the
+ * statements and documents it holds. */
 (function () {
   "use strict";
 
@@ -29,6 +32,9 @@
   var queue = Promise.resolve();
   var expanded = {};
   var previous = {};
+  var lrsLaunch = null; /* the LRS's launch of the unit shown, or null */
+  var lrsView = null;
+  var lrsNames = {}; /* the units' activity ids, to their titles */
 
   /* ---- storage ---- */
 
@@ -80,6 +86,10 @@
   strictBox.checked = getItem(PREFIX + "strict") !== "0";
   strictBox.addEventListener("change", function () {
     setItem(PREFIX + "strict", strict() ? "1" : "0");
+    if (lrsKind()) {
+      tellStrict();
+      return; /* the LRS logs the change */
+    }
     logEvent(strict() ? "strict mode: Moodle's formats, limits and LMSFinish rules" : "lenient mode: any value of the right kind; status as the SCO sets it");
     render();
   });
@@ -87,6 +97,40 @@
   function version() {
     if (!state) return null;
     return state.runtime === "scorm2004" ? "2004" : state.runtime === "scorm12" ? "1.2" : null;
+  }
+
+  /* lrsKind is "xapi" or "cmi5" when the server's LRS runs the course. */
+  function lrsKind() {
+    return state && (state.runtime === "xapi" || state.runtime === "cmi5") ? state.runtime : null;
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      cache: "no-store",
+      headers: { "Content-Type": "application/json" },
+      body: body === undefined ? "{}" : JSON.stringify(body)
+    }).then(function (res) {
+      return res.json().catch(function () {
+        return {};
+      }).then(function (j) {
+        if (!res.ok) throw new Error(j.error || "HTTP " + res.status);
+        return j;
+      });
+    });
+  }
+
+  function tellStrict() {
+    return post("_preview/lrs/settings", { strict: strict() }).catch(function (e) {
+      logEvent("the LRS did not take the strict switch: " + e.message, "fail");
+    });
+  }
+
+  /* withQuery adds a query string to a URL that may have one. */
+  function withQuery(href, q) {
+    var hash = href.indexOf("#");
+    var base = hash >= 0 ? href.slice(0, hash) : href, frag = hash >= 0 ? href.slice(hash) : "";
+    return base + (base.indexOf("?") >= 0 ? "&" : "?") + q + frag;
   }
 
   /* ---- the API objects ----
@@ -137,7 +181,20 @@
         unloading = false;
         if (session && session.state() === "running") session.end();
         render();
-        resolve();
+        var ended = lrsLaunch;
+        lrsLaunch = null;
+        if (!ended) {
+          resolve();
+          return;
+        }
+        /* The LMS closes the launch once what the page sent as it went
+         * has arrived: a cmi5 session without terminated is abandoned. */
+        setTimeout(function () {
+          post("_preview/lrs/end?launch=" + encodeURIComponent(ended.id)).catch(function () {}).then(function () {
+            if (unit) setSession(unit.title + ": closed (launch " + ended.id + "). Suspend & resume launches it again.", true);
+            resolve();
+          });
+        }, 300);
       };
       var timer = null;
       var src = frame.getAttribute("src");
@@ -160,8 +217,25 @@
   function launch(u) {
     return serial(function () {
       return unload().then(function () {
-        start(u);
+        return start(u);
       });
+    });
+  }
+
+  /* startLRS asks the LRS for a launch of unit u and opens it. */
+  function startLRS(u, kind) {
+    session = null;
+    var served = state.served;
+    return post("_preview/lrs/launch", { kind: kind, activityId: u.activityId, publisherId: u.activityId, moveOn: u.moveOn || "", masteryScore: u.masteryScore || "" }).then(function (ln) {
+      lrsLaunch = ln;
+      lrsNames[ln.activityId] = u.title + (kind === "cmi5" ? " (AU)" : "");
+      setSession("Launched " + u.title + " (" + u.href + ") as launch " + ln.id + ", registration " + ln.registration +
+        (kind === "cmi5" ? ", session " + ln.sessionId : "") + ": waiting for initialized…");
+      frame.src = "course/" + withQuery(u.href, ln.query);
+      shown = served;
+      render();
+    }, function (e) {
+      setSession("The LRS would not launch " + u.title + ": " + e.message, true);
     });
   }
 
@@ -170,6 +244,8 @@
     setItem(PREFIX + "unit:" + courseKey(), u.id);
     select.value = u.id;
     var v = version();
+    var kind = lrsKind();
+    if (kind) return startLRS(u, kind);
     if (v) {
       var i = unitIndex(u);
       var s = SIM.session({
@@ -387,6 +463,7 @@
     var rows = [];
     var now = {};
     var v = version();
+    if (lrsKind()) return;
     if (v && session) {
       var model = SIM.models[v];
       var live = session.live();
@@ -447,8 +524,80 @@
     if (!version()) render();
   });
   setInterval(function () {
-    if (state && !version()) render();
+    if (state && !version() && !lrsKind()) render();
   }, 1000);
+
+  /* ---- the LRS (xapi, cmi5) ---- */
+
+  /* logLRS shows a request to the LRS, or what the LMS did, in the log. */
+  function logLRS(e) {
+    if (e.kind === "lms") {
+      logEvent(e.text);
+      return;
+    }
+    var li = document.createElement("li");
+    /* A document not written yet is a 404 every LRS gives, no failure. */
+    var failed = e.status >= 400 && !(e.status === 404 && e.method === "GET" && e.resource !== "statements" && !/^statements\?/.test(e.resource));
+    li.className = (failed ? "fail" : "") + (e.note ? " note" : "");
+    li.setAttribute("data-fn", e.method + " " + e.resource.replace(/\?.*$/, ""));
+    li.setAttribute("data-status", String(e.status));
+    if (e.launch) li.setAttribute("data-launch", e.launch);
+    var t = document.createElement("span");
+    t.className = "t";
+    t.textContent = clock(e.time);
+    li.appendChild(t);
+    li.appendChild(document.createTextNode((e.launch ? e.launch + " " : "") + e.method + " " + e.resource + " → " + e.status));
+    if (e.reason) {
+      var err = document.createElement("span");
+      err.className = "err";
+      err.textContent = "  ✗ " + e.reason;
+      li.appendChild(err);
+    }
+    if (e.note) {
+      var n = document.createElement("span");
+      n.className = "note";
+      n.textContent = "  ⚑ " + e.note;
+      li.appendChild(n);
+    }
+    addLog(li);
+  }
+
+  /* onStatement follows the session of the unit shown by its statements. */
+  function onStatement(st, e) {
+    if (!lrsLaunch || e.launch !== lrsLaunch.id || !unit) return;
+    var verb = SIMLRS.verbName(st);
+    if (verb === "initialized") setSession(unit.title + ": session running (launch " + e.launch + ", registration " + lrsLaunch.registration + ")");
+    if (verb === "terminated" || verb === "suspended") setSession(unit.title + ": " + verb + " (launch " + e.launch + "). Suspend & resume launches it again.", true);
+  }
+
+  function startLRSView() {
+    $("statements-pane").hidden = false;
+    $("docs-pane").hidden = false;
+    $("data-pane").hidden = true;
+    $("quiet-label").hidden = true;
+    $("log-name").textContent = "LRS requests";
+    strictBox.parentNode.lastChild.textContent = " Strict LRS";
+    strictBox.parentNode.title = "Refuse what a conformant LRS" + (lrsKind() === "cmi5" ? " or cmi5 LMS" : "") + " refuses: missing or bad properties and ids, the version header, a second terminated" + (lrsKind() === "cmi5" ? ", statements after terminated" : "");
+    $("btn-suspend").title = "Close the unit (the LMS ends the launch" + (lrsKind() === "cmi5" ? "; a session without terminated is abandoned" : "") + "), then launch it again with the same registration";
+    $("btn-reset").title = "Forget every statement and document and start a new registration";
+    lrsView = SIMLRS.view({
+      statements: $("statements").tBodies[0],
+      documents: $("documents").tBodies[0],
+      scroll: $("statements-scroll"),
+      hint: $("statements-hint"),
+      log: logLRS,
+      onStatement: onStatement,
+      names: function () {
+        return lrsNames;
+      },
+      fetch: function (u, i) {
+        return fetch(u, i);
+      }
+    });
+    tellStrict().then(function () {
+      return lrsView.refresh();
+    });
+  }
 
   /* ---- builds ---- */
 
@@ -483,7 +632,10 @@
       b.className = "build failed";
     }
     $("course-title").textContent = st.course.title || "";
-    $("format-badge").textContent = st.format + (version() ? ", a SCO per " + (st.layout === "course" ? "course" : "module") : "");
+    var kind = lrsKind();
+    $("format-badge").textContent = st.format + (version() ? ", a SCO per " + (st.layout === "course" ? "course" : "module") :
+      kind === "cmi5" ? ", " + (st.units.length === 1 ? "one AU" : "an AU per module") : kind === "xapi" ? ", " + (st.units.length === 1 ? "one activity" : st.units.length + " activities") : "") +
+      (st.brand ? ", brand " + st.brand : "");
     var w = $("warning-list");
     w.textContent = "";
     (st.warnings || []).forEach(function (p) {
@@ -496,6 +648,8 @@
     var current = select.value;
     select.textContent = "";
     st.units.forEach(function (u) {
+      if (kind === "xapi" && u.activityId) lrsNames[u.activityId] = u.title;
+      if (kind === "cmi5" && u.launchActivityId) lrsNames[u.launchActivityId] = u.title + " (AU)";
       var o = document.createElement("option");
       o.value = u.id;
       o.textContent = u.title;
@@ -503,7 +657,7 @@
     });
     select.disabled = st.units.length === 0;
     if (current) select.value = current;
-    $("unit-select").previousElementSibling.textContent = version() ? "SCO" : "Page";
+    $("unit-select").previousElementSibling.textContent = version() ? "SCO" : kind === "cmi5" ? "AU" : kind === "xapi" ? "Activity" : "Page";
   }
 
   function pickUnit(st) {
@@ -523,6 +677,7 @@
       var v = version();
       if (v === "1.2") window.API = facade("1.2");
       if (v === "2004") window.API_1484_11 = facade("2004");
+      if (lrsKind()) startLRSView();
     }
     renderBuild(st);
     if (before && st.changed && st.version !== before.version) {
@@ -578,6 +733,10 @@
     if (!state) return;
     serial(function () {
       return unload().then(function () {
+        return lrsKind() ? post("_preview/lrs/reset").catch(function (e) {
+          logEvent("the LRS did not reset: " + e.message, "fail");
+        }) : null;
+      }).then(function () {
         var prefix = PREFIX + "rec:" + courseKey() + ":";
         var remove = courseStorage();
         try {
@@ -598,6 +757,13 @@
     if (unit && state.served) launch(unit);
   });
 
+  /* A reload or a closed tab leaves the unit as a learner closing the
+   * window does: the LMS ends the launch. */
+  window.addEventListener("pagehide", function () {
+    if (!lrsLaunch || !navigator.sendBeacon) return;
+    navigator.sendBeacon("_preview/lrs/end?launch=" + encodeURIComponent(lrsLaunch.id), new Blob(["{}"], { type: "application/json" }));
+  });
+
   /* ---- the server's builds ---- */
 
   var events = new EventSource("_preview/events");
@@ -607,6 +773,9 @@
     } catch (err) {
       console.error("coursepack preview: bad build event", err);
     }
+  });
+  events.addEventListener("lrs", function () {
+    if (lrsView) lrsView.refresh();
   });
   events.onerror = function () {
     var b = $("build-status");
@@ -633,6 +802,20 @@
         return x.id === id;
       })[0];
       return u ? launch(u) : Promise.reject(new Error("no unit " + id));
+    },
+    /* The LRS as the page shows it: the launch of the unit shown, the
+     * statements, documents and log entries. */
+    lrs: function () {
+      return {
+        launch: lrsLaunch,
+        statements: lrsView ? lrsView.statements() : [],
+        docs: lrsView ? lrsView.docs() : [],
+        entries: lrsView ? lrsView.entries() : [],
+        info: lrsView ? lrsView.info() : {}
+      };
+    },
+    refreshLRS: function () {
+      return lrsView ? lrsView.refresh() : Promise.resolve();
     }
   };
 })();
