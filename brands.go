@@ -335,3 +335,15 @@ type ReportBrand struct {
 	// Errors are why the brand was not built; empty when it was.
 	Errors []ReportProblem `json:"errors"`
 }
+
+// CheckBrand is Check with the brand overlay in file merged over
+// course.yaml, as a build with that one brand loads the course. Problems
+// in the overlay itself come back as course.Errors, like the course's.
+func CheckBrand(opts Options, file string) (*course.Course, course.Errors, error) {
+	overlay, err := brand.Read(file, opts.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.Brands, opts.overlay = nil, overlay
+	return Check(opts)
+}

@@ -324,3 +324,24 @@ func TestBrandNamesMustDiffer(t *testing.T) {
 		t.Errorf("error = %v, want a usage error about the names", err)
 	}
 }
+
+func TestCheckBrand(t *testing.T) {
+	opts := Options{Dir: brandsCourse, Formats: []string{"scorm12"}}
+	c, _, err := CheckBrand(opts, filepath.Join(brandsCourse, "brands", "north-wales.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Title != "Safe handling in North Wales" || c.Theme.Colours["primary"] != "#00524c" {
+		t.Errorf("the course without the overlay: title %q, primary %q", c.Title, c.Theme.Colours["primary"])
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("brand: {name: bad}\ntheme:\n  colours:\n    primary: \"#ffff66\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = CheckBrand(opts, bad)
+	var problems course.Errors
+	if !errors.As(err, &problems) || len(problems) != 1 || !strings.HasSuffix(problems[0].File, "bad.yaml") || problems[0].Line != 4 {
+		t.Errorf("a brand whose colour fails contrast: %v", err)
+	}
+}

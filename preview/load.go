@@ -7,11 +7,7 @@ import (
 	"strings"
 
 	"github.com/coursepack/coursepack"
-	"github.com/coursepack/coursepack/brand"
-	"github.com/coursepack/coursepack/bundle"
 	"github.com/coursepack/coursepack/course"
-	"github.com/coursepack/coursepack/format"
-	"github.com/coursepack/coursepack/templates"
 )
 
 // checkBrand checks Options.Brand: one file (a glob may name one, not
@@ -40,66 +36,11 @@ func (s *Server) checkBrand() error {
 // brand overlay merged over course.yaml when there is one, as build
 // --brand merges it.
 func (s *Server) load() (*course.Course, course.Errors, error) {
+	opts := coursepack.Options{Dir: s.opts.Dir, Formats: []string{s.format.Name()}, Layout: s.opts.Layout}
 	if s.opts.Brand == "" {
-		return coursepack.Check(coursepack.Options{Dir: s.opts.Dir, Formats: []string{s.format.Name()}, Layout: s.opts.Layout})
+		return coursepack.Check(opts)
 	}
-	overlay, err := brand.Read(s.opts.Brand, s.opts.Dir)
-	if err != nil {
-		return nil, nil, err
-	}
-	c, err := course.LoadWith(s.opts.Dir, course.LoadOptions{Overlay: overlay})
-	if err != nil {
-		return nil, nil, err
-	}
-	player, err := templates.ForCourse(c)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := player.Check(c); err != nil {
-		return nil, nil, err
-	}
-	warnings, err := stateWarnings(c, s.format, s.opts.Layout)
-	if err != nil {
-		return nil, nil, err
-	}
-	return c, warnings, nil
-}
-
-// stateWarnings are the warnings coursepack.Check gives a build of one
-// format: units whose learner state can outgrow what the format stores.
-// coursepack does not offer its check with a brand overlay, so the
-// preview of a brand makes the same check here.
-func stateWarnings(c *course.Course, f format.Format, layout format.Layout) (course.Errors, error) {
-	var warnings course.Errors
-	plans, err := bundle.Plans(c, layout)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
-	for _, plan := range plans {
-		for _, u := range plan.Units {
-			worst, limit := templates.StateBudget(u.Modules, f.Runtime())
-			if limit == 0 || worst <= limit {
-				continue
-			}
-			file := course.CourseFile
-			if len(u.Modules) == 1 {
-				file = u.Modules[0].Source
-			}
-			name := fmt.Sprintf("module %q", u.ID)
-			if u.ID == bundle.CourseUnitID {
-				name = "the course"
-			}
-			msg := fmt.Sprintf("%s: the learner state of %s can reach %d characters, over the %d the format stores "+
-				"(longer answers reach the LMS shortened; the learner keeps the full text); cap reflections with max= to fit",
-				f.Name(), name, worst, limit)
-			if !seen[file+msg] {
-				seen[file+msg] = true
-				warnings = append(warnings, course.Error{File: file, Line: 1, Msg: msg})
-			}
-		}
-	}
-	return warnings, nil
+	return coursepack.CheckBrand(opts, s.opts.Brand)
 }
 
 // scan stamps the course folder's files, and the brand overlay when it
