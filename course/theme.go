@@ -606,3 +606,74 @@ func parseHex(hex string) [3]float64 {
 func hexOf(rgb [3]float64) string {
 	return fmt.Sprintf("#%02x%02x%02x", int(math.Round(rgb[0])), int(math.Round(rgb[1])), int(math.Round(rgb[2])))
 }
+
+// The player's colours that a theme does not name, and what each must
+// contrast with: muted text (4.5:1 on the background and the panels), the
+// marks of right and wrong answers (3:1, as graphics), and the light
+// panels of important and buddy callouts, under the theme's text.
+const (
+	playerMuted       = "#595959"
+	playerRight       = "#0b6e4f"
+	playerWrong       = "#b3261e"
+	playerImportantBg = "#fdf0ee"
+	playerBuddyBg     = "#f4effa"
+)
+
+// DerivedColours returns the player colours a theme's own colours call
+// for, by their custom property names without --cp- ("muted", "right",
+// "wrong", "important-bg", "buddy-bg"): only those whose fixed value would
+// fail its contrast with the theme's background, panels or text, as with a
+// dark theme. Muted text becomes a mix of the text and background colours
+// that still reads (or the text colour itself); the marks of right and
+// wrong answers, shades that stand out; callout panels, the theme's panel
+// colour. It is nil for a theme the fixed colours suit.
+func DerivedColours(colours map[string]string) map[string]string {
+	_, bg, _ := effective("background", colours)
+	_, surface, _ := effective("surface", colours)
+	_, text, _ := effective("text", colours)
+	readsOn := func(fg string, min float64) bool {
+		return Contrast(fg, bg) >= min && Contrast(fg, surface) >= min
+	}
+	out := map[string]string{}
+	if !readsOn(playerMuted, 4.5) {
+		out["muted"] = text
+		t, b := parseHex(text), parseHex(bg)
+		for w := 0.6; w < 1; w += 0.05 {
+			var m [3]float64
+			for i := range m {
+				m[i] = t[i]*w + b[i]*(1-w)
+			}
+			if h := hexOf(m); readsOn(h, 4.5) {
+				out["muted"] = h
+				break
+			}
+		}
+	}
+	for name, fixed := range map[string]string{"right": playerRight, "wrong": playerWrong} {
+		if readsOn(fixed, 3) {
+			continue
+		}
+		out[name] = text
+		rgb := parseHex(fixed)
+		for step := 1; step <= 100; step++ {
+			t := float64(step) / 100
+			var light [3]float64
+			for i, c := range rgb {
+				light[i] = c + (255-c)*t
+			}
+			if h := hexOf(light); readsOn(h, 3) {
+				out[name] = h
+				break
+			}
+		}
+	}
+	for name, fixed := range map[string]string{"important-bg": playerImportantBg, "buddy-bg": playerBuddyBg} {
+		if Contrast(text, fixed) < 4.5 {
+			out[name] = surface
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -239,5 +240,54 @@ func TestDefaultColoursMatchPlayer(t *testing.T) {
 		if _, ok := vars[name]; !ok {
 			t.Errorf("player.css does not define --cp-%s, a theme colour", name)
 		}
+	}
+}
+
+func TestDerivedColours(t *testing.T) {
+	dark := map[string]string{"background": "#202020", "text": "#f0f0f0", "surface": "#2c2c2c", "primary": "#8ab4f8", "accent": "#81c995", "focus": "#f0f0f0"}
+	tests := []struct {
+		name    string
+		colours map[string]string
+		want    []string // the names derived
+	}{
+		{"no theme", nil, nil},
+		{"a light brand", map[string]string{"primary": "#00524c", "accent": "#8a4b00"}, nil},
+		{"a dark theme", dark, []string{"buddy-bg", "important-bg", "muted", "right", "wrong"}},
+		{"a mid-grey panel", map[string]string{"surface": "#8a8a8a", "text": "#000000"}, []string{"muted", "right", "wrong"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := DerivedColours(tt.colours)
+			var names []string
+			for n := range got {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			if strings.Join(names, " ") != strings.Join(tt.want, " ") {
+				t.Fatalf("derived %v, want %v", got, tt.want)
+			}
+			_, bg, _ := effective("background", tt.colours)
+			_, surface, _ := effective("surface", tt.colours)
+			_, text, _ := effective("text", tt.colours)
+			for n, v := range got {
+				switch n {
+				case "muted":
+					if Contrast(v, bg) < 4.5 || Contrast(v, surface) < 4.5 {
+						t.Errorf("muted %s: %.1f:1 on the background, %.1f:1 on the panels", v, Contrast(v, bg), Contrast(v, surface))
+					}
+					if v == text && n == "muted" && tt.name == "a dark theme" {
+						t.Errorf("muted is the text colour itself; a mix reads on %s", bg)
+					}
+				case "right", "wrong":
+					if Contrast(v, bg) < 3 || Contrast(v, surface) < 3 {
+						t.Errorf("%s %s: %.1f:1 on the background, %.1f:1 on the panels", n, v, Contrast(v, bg), Contrast(v, surface))
+					}
+				default:
+					if v != surface || Contrast(text, v) < 4.5 {
+						t.Errorf("%s = %s, want the panel colour %s", n, v, surface)
+					}
+				}
+			}
+		})
 	}
 }

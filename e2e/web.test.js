@@ -12,7 +12,7 @@
 
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildCourse, exampleCourse, tempDir, unzip } from "./lib/build.js";
@@ -198,6 +198,48 @@ describe(`plain web build (--format html) of ${path.basename(exampleCourse)}`, {
       assertClean(mod.seen, "leadership-and-purpose.html");
     } finally {
       await mod.context.close();
+    }
+    assert.equal(found.length, 0, `axe-core violations:\n${formatViolations(found)}`);
+  });
+
+  test("a dark brand: no WCAG 2.1 A or AA violation (axe-core) on the pages of the module with callouts", async () => {
+    // Light text on a dark background: the player's fixed colours (muted
+    // text, callout panels) must follow the theme.
+    const brand = path.join(tmp.dir, "night.yaml");
+    await writeFile(brand, [
+      "brand: {name: night}",
+      "theme:",
+      "  colours:",
+      '    background: "#1b1d21"',
+      '    surface: "#272a30"',
+      '    text: "#eceff4"',
+      '    primary: "#8ab4f8"',
+      '    accent: "#81c995"',
+      "",
+    ].join("\n"));
+    const out = path.join(tmp.dir, "night");
+    const [darkZip] = await buildCourse({ format: "html", out, brand });
+    const darkServer = await startServer({ pkgDir: darkZip.replace(/\.zip$/, "") });
+    const context = await browser.newContext();
+    const found = [];
+    try {
+      const page = await context.newPage();
+      const seen = watch(page);
+      await page.goto(`${darkServer.origin}/pkg/continuing-development.html`);
+      const frame = page.mainFrame();
+      let callouts = 0;
+      await walk(frame, {
+        onPage: async (n) => {
+          callouts += await frame.locator(".cp-page:not([hidden]) .cp-callout").count();
+          const v = await axe(frame);
+          if (v.length) found.push({ page: n, heading: (await visibleHeadings(frame)).join(" / "), violations: v });
+        },
+      });
+      assert.ok(callouts > 0, "the module shows no callout");
+      assertClean(seen, "continuing-development.html, dark");
+    } finally {
+      await context.close();
+      await darkServer.close();
     }
     assert.equal(found.length, 0, `axe-core violations:\n${formatViolations(found)}`);
   });

@@ -479,7 +479,8 @@ var (
 // themeCSS turns the theme colours into CSS custom properties on :root
 // (--cp-primary, ...). Names and values that are not plain colours are left
 // out. For a hex primary colour it also sets --cp-on-primary, the text
-// colour with the better contrast on it.
+// colour with the better contrast on it, and it sets the player colours the
+// theme calls for (course.DerivedColours), as for a dark theme.
 func themeCSS(colours map[string]string) template.CSS {
 	names := make([]string, 0, len(colours))
 	for n := range colours {
@@ -495,6 +496,17 @@ func themeCSS(colours map[string]string) template.CSS {
 		fmt.Fprintf(&b, "--cp-%s:%s;", n, val)
 		if n == "primary" && hexColour.MatchString(val) {
 			fmt.Fprintf(&b, "--cp-on-primary:%s;", onColour(val))
+		}
+	}
+	derived := course.DerivedColours(colours)
+	names = names[:0]
+	for n := range derived {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if hexColour.MatchString(derived[n]) {
+			fmt.Fprintf(&b, "--cp-%s:%s;", n, derived[n])
 		}
 	}
 	if b.Len() == 0 {

@@ -231,6 +231,9 @@ func TestThemeCSS(t *testing.T) {
 		{map[string]string{"primary": "#ff0"}, ":root{--cp-primary:#ff0;--cp-on-primary:#1a1a1a;}"},
 		{map[string]string{"text": "rgb(10, 20, 30)", "background": "white"}, ":root{--cp-background:white;--cp-text:rgb(10, 20, 30);}"},
 		{map[string]string{"Bad Name": "#fff", "accent": "url(x)", "text": "#12345g"}, ""},
+		// A dark theme: the player's fixed colours that would not read follow it.
+		{map[string]string{"background": "#1b1d21", "surface": "#272a30", "text": "#eceff4"},
+			":root{--cp-background:#1b1d21;--cp-surface:#272a30;--cp-text:#eceff4;--cp-buddy-bg:#272a30;--cp-important-bg:#272a30;--cp-muted:#989ba0;--cp-right:#2b8166;--cp-wrong:#c14d47;}"},
 	}
 	for _, tt := range tests {
 		if got := themeCSS(tt.in); got != tt.want {

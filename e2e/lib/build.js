@@ -57,9 +57,10 @@ export function buildCLI() {
  * @param {{course?: string, layout?: "module"|"course"|"split", out: string, env?: object,
  *   format?: "scorm12"|"scorm2004"|"html"}} opts
  */
-export async function buildCourse({ course = exampleCourse, layout = "module", out, env, format = "scorm12" }) {
+export async function buildCourse({ course = exampleCourse, layout = "module", out, env, format = "scorm12", brand }) {
   const bin = await buildCLI();
   const args = ["build", course, "--format", format, "--out", out, ...layoutFlags[layout]];
+  if (brand) args.push("--brand", brand);
   const childEnv = { ...process.env, ...env };
   if (!env || !("SOURCE_DATE_EPOCH" in env)) delete childEnv.SOURCE_DATE_EPOCH;
   try {
