@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/coursepack/coursepack/internal/bytesize"
 	"io"
 	"os"
 	"path/filepath"
@@ -122,7 +123,7 @@ func (l *loader) readSource(rel string, limit int64, what string) ([]byte, error
 		l.errs.add(rel, 0, 0, "%s", msg)
 		return nil, errReported
 	case size > limit:
-		l.errs.add(rel, 0, 0, "the file is %s, over the limit of %s for %s", byteSize(size), byteSize(limit), what)
+		l.errs.add(rel, 0, 0, "the file is %s, over the limit of %s for %s", bytesize.Format(size), bytesize.Format(limit), what)
 		return nil, errReported
 	}
 	f, err := os.Open(full)
@@ -136,7 +137,7 @@ func (l *loader) readSource(rel string, limit int64, what string) ([]byte, error
 	}
 	if int64(len(data)) > limit {
 		// The file grew after it was measured.
-		l.errs.add(rel, 0, 0, "the file is over the limit of %s for %s", byteSize(limit), what)
+		l.errs.add(rel, 0, 0, "the file is over the limit of %s for %s", bytesize.Format(limit), what)
 		return nil, errReported
 	}
 	// YAML and Markdown take a carriage return alone for a line break,
@@ -163,7 +164,7 @@ func (l *loader) readModuleSource(m *moduleFile) ([]byte, bool) {
 		return nil, false
 	}
 	if size := info.Size(); size <= lim.ModuleFileSize && l.markdownRead+size > lim.MarkdownSize {
-		l.errs.add(m.rel, 0, 0, "with this file the module files come to over %s, the most a course may hold; split the course into several courses", byteSize(lim.MarkdownSize))
+		l.errs.add(m.rel, 0, 0, "with this file the module files come to over %s, the most a course may hold; split the course into several courses", bytesize.Format(lim.MarkdownSize))
 		return nil, false
 	}
 	data, err := l.readSource(m.rel, lim.ModuleFileSize, "a module file; split it into several modules")
@@ -193,7 +194,7 @@ func (l *loader) frontMatterFits(m *moduleFile, closing int) bool {
 	if size <= l.limits.FrontMatterSize {
 		return true
 	}
-	l.errs.add(m.rel, 1, 1, "the front matter is %s, over the limit of %s; it needs only the module's id, title and a few more keys", byteSize(int64(size)), byteSize(int64(l.limits.FrontMatterSize)))
+	l.errs.add(m.rel, 1, 1, "the front matter is %s, over the limit of %s; it needs only the module's id, title and a few more keys", bytesize.Format(int64(size)), bytesize.Format(int64(l.limits.FrontMatterSize)))
 	return false
 }
 
@@ -300,25 +301,6 @@ func (d *yamlDoc) checkYAMLShape(doc *yaml.Node) bool {
 	return true
 }
 
-// byteSize writes a byte count the way people read it: 980 bytes, 12.4 kB,
-// 3.1 MB (powers of 1,000, as the limits are given).
-func byteSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d bytes", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	s := fmt.Sprintf("%.1f", float64(n)/float64(div))
-	if len(s) > 2 && s[len(s)-2:] == ".0" {
-		s = s[:len(s)-2]
-	}
-	return s + " " + string("kMGTPE"[exp]) + "B"
-}
-
 // pathProblem turns the failure to look up the file a course names into a
 // problem when the name is at fault (too long, not a valid name, or a loop
 // of symbolic links), or returns "".
@@ -351,7 +333,7 @@ func ReadFileWithin(path string, limit int64, what string) (data []byte, problem
 		return nil, "is not a regular file; put the file itself here", nil
 	}
 	if info.Size() > limit {
-		return nil, fmt.Sprintf("the file is %s, over the limit of %s for %s", byteSize(info.Size()), byteSize(limit), what), nil
+		return nil, fmt.Sprintf("the file is %s, over the limit of %s for %s", bytesize.Format(info.Size()), bytesize.Format(limit), what), nil
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -363,7 +345,7 @@ func ReadFileWithin(path string, limit int64, what string) (data []byte, problem
 		return nil, "", err
 	}
 	if int64(len(data)) > limit {
-		return nil, fmt.Sprintf("the file is over the limit of %s for %s", byteSize(limit), what), nil
+		return nil, fmt.Sprintf("the file is over the limit of %s for %s", bytesize.Format(limit), what), nil
 	}
 	return data, "", nil
 }

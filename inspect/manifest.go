@@ -16,7 +16,7 @@ import (
 
 	"github.com/beevik/etree"
 
-	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/internal/bytesize"
 )
 
 // The manifest file names, in the order one is chosen when a package has
@@ -120,7 +120,7 @@ func inspectManifest(rep *Report, a *archive, manifests map[string][]byte) {
 	}
 	data := manifests[chosen]
 	if data == nil {
-		rep.errorf("manifest_too_large", chosen, "%s is larger than %s and was not read", canonical, dist.HumanSize(maxManifestSize))
+		rep.errorf("manifest_too_large", chosen, "%s is larger than %s and was not read", canonical, bytesize.Format(maxManifestSize))
 		return
 	}
 	root := p.parseXML(chosen, data)

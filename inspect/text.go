@@ -6,7 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/internal/bytesize"
 )
 
 // errWriter remembers the first write error, so printing code needs no
@@ -43,7 +43,7 @@ func (r *Report) WriteText(out io.Writer) error {
 	fmt.Fprintf(t, "  identifier\t%s\n", dash(r.Identifier))
 	fmt.Fprintf(t, "  title\t%s\n", dash(r.Title))
 	fmt.Fprintf(t, "  manifest\t%s\n", dash(r.Manifest))
-	fmt.Fprintf(t, "  size\t%s in %d %s (%s zipped)\n", dist.HumanSize(r.Audit.TotalSize), r.Audit.FileCount, plural(r.Audit.FileCount, "file", "files"), dist.HumanSize(r.Audit.CompressedSize))
+	fmt.Fprintf(t, "  size\t%s in %d %s (%s zipped)\n", bytesize.Format(r.Audit.TotalSize), r.Audit.FileCount, plural(r.Audit.FileCount, "file", "files"), bytesize.Format(r.Audit.CompressedSize))
 	t.Flush()
 
 	switch r.Format {
@@ -167,7 +167,7 @@ func (r *Report) writeAudit(w io.Writer) {
 		if i == 5 {
 			break
 		}
-		largest = append(largest, fmt.Sprintf("%s (%s)", f.Path, dist.HumanSize(f.Size)))
+		largest = append(largest, fmt.Sprintf("%s (%s)", f.Path, bytesize.Format(f.Size)))
 	}
 	fmt.Fprintf(t, "  largest files\t%s\n", dash(strings.Join(largest, ", ")))
 	if len(a.ExternalHosts) == 0 {
@@ -191,7 +191,7 @@ func (r *Report) writeAudit(w io.Writer) {
 	findings("popups", a.Popups)
 	findings("unload handlers", a.UnloadHandlers)
 	if len(a.NotAudited) > 0 {
-		fmt.Fprintf(t, "  not audited\t%s (over %s)\n", strings.Join(a.NotAudited, ", "), dist.HumanSize(maxAuditSize))
+		fmt.Fprintf(t, "  not audited\t%s (over %s)\n", strings.Join(a.NotAudited, ", "), bytesize.Format(maxAuditSize))
 	}
 	t.Flush()
 }
@@ -234,13 +234,13 @@ func (d *Diff) WriteText(out io.Writer) error {
 	fmt.Fprintf(w, "\nFiles: %d added, %d removed, %d changed\n", len(f.Added), len(f.Removed), len(f.Changed))
 	t = table(w)
 	for _, x := range f.Added {
-		fmt.Fprintf(t, "  added\t%s\t%s\n", x.Path, dist.HumanSize(x.Size))
+		fmt.Fprintf(t, "  added\t%s\t%s\n", x.Path, bytesize.Format(x.Size))
 	}
 	for _, x := range f.Removed {
-		fmt.Fprintf(t, "  removed\t%s\t%s\n", x.Path, dist.HumanSize(x.Size))
+		fmt.Fprintf(t, "  removed\t%s\t%s\n", x.Path, bytesize.Format(x.Size))
 	}
 	for _, x := range f.Changed {
-		fmt.Fprintf(t, "  changed\t%s\t%s -> %s\n", x.Path, dist.HumanSize(x.OldSize), dist.HumanSize(x.NewSize))
+		fmt.Fprintf(t, "  changed\t%s\t%s -> %s\n", x.Path, bytesize.Format(x.OldSize), bytesize.Format(x.NewSize))
 	}
 	t.Flush()
 	if n := len(d.OrphanedUnits); n > 0 {

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/coursepack/coursepack/dist"
+	"github.com/coursepack/coursepack/internal/bytesize"
 )
 
 // entry is one entry of the zip, checked; size and crc are known once read.
@@ -87,14 +87,14 @@ func openArchive(r io.ReaderAt, size int64, name string, o Options) (*archive, e
 		}
 		u, c := f.UncompressedSize64, f.CompressedSize64
 		if u > uint64(o.MaxFileSize) {
-			return nil, a.hostile(f.Name, ReasonTooLarge, fmt.Sprintf("declares %s uncompressed, over the limit of %s for one file", dist.HumanSize(int64(min(u, 1<<62))), dist.HumanSize(o.MaxFileSize)))
+			return nil, a.hostile(f.Name, ReasonTooLarge, fmt.Sprintf("declares %s uncompressed, over the limit of %s for one file", bytesize.Format(int64(min(u, 1<<62))), bytesize.Format(o.MaxFileSize)))
 		}
 		if u > uint64(o.RatioFloor) && (c == 0 || u/c > uint64(o.MaxRatio)) {
-			return nil, a.hostile(f.Name, ReasonRatio, fmt.Sprintf("declares %s uncompressed from only %s compressed, a ratio over %d:1: a zip bomb", dist.HumanSize(int64(u)), dist.HumanSize(int64(c)), o.MaxRatio))
+			return nil, a.hostile(f.Name, ReasonRatio, fmt.Sprintf("declares %s uncompressed from only %s compressed, a ratio over %d:1: a zip bomb", bytesize.Format(int64(u)), bytesize.Format(int64(c)), o.MaxRatio))
 		}
 		declared += u
 		if declared > uint64(o.MaxTotalSize) {
-			return nil, a.hostile("", ReasonTotalSize, fmt.Sprintf("its entries declare more than %s uncompressed in all, over the limit", dist.HumanSize(o.MaxTotalSize)))
+			return nil, a.hostile("", ReasonTotalSize, fmt.Sprintf("its entries declare more than %s uncompressed in all, over the limit", bytesize.Format(o.MaxTotalSize)))
 		}
 	}
 	if err := a.checkOverlaps(size); err != nil {
@@ -242,9 +242,9 @@ func (a *archive) read(e *entry, keep int64) ([]byte, error) {
 	n, err := io.Copy(sink, g)
 	switch {
 	case errors.Is(err, errRatio):
-		return nil, a.hostile(e.name, ReasonRatio, fmt.Sprintf("decompresses to over %d times its compressed size of %s: a zip bomb", a.opts.MaxRatio, dist.HumanSize(g.compressed)))
+		return nil, a.hostile(e.name, ReasonRatio, fmt.Sprintf("decompresses to over %d times its compressed size of %s: a zip bomb", a.opts.MaxRatio, bytesize.Format(g.compressed)))
 	case errors.Is(err, zip.ErrFormat):
-		return nil, a.hostile(e.name, ReasonSizeMismatch, fmt.Sprintf("decompresses to more than the %s its header declares: a zip bomb or a forged header", dist.HumanSize(int64(e.f.UncompressedSize64))))
+		return nil, a.hostile(e.name, ReasonSizeMismatch, fmt.Sprintf("decompresses to more than the %s its header declares: a zip bomb or a forged header", bytesize.Format(int64(e.f.UncompressedSize64))))
 	case errors.Is(err, zip.ErrChecksum):
 		return nil, &CorruptError{Zip: a.zip, Entry: e.name, Detail: "fails its CRC-32 check: the data is damaged", Err: err}
 	case errors.Is(err, io.ErrUnexpectedEOF):
@@ -252,9 +252,9 @@ func (a *archive) read(e *entry, keep int64) ([]byte, error) {
 	case err != nil:
 		return nil, &CorruptError{Zip: a.zip, Entry: e.name, Detail: "cannot be decompressed: " + err.Error(), Err: err}
 	case n > limit && limit == a.opts.MaxFileSize:
-		return nil, a.hostile(e.name, ReasonTooLarge, fmt.Sprintf("decompresses to more than %s, the limit for one file", dist.HumanSize(limit)))
+		return nil, a.hostile(e.name, ReasonTooLarge, fmt.Sprintf("decompresses to more than %s, the limit for one file", bytesize.Format(limit)))
 	case n > limit:
-		return nil, a.hostile(e.name, ReasonTotalSize, fmt.Sprintf("takes the entries past %s decompressed in all, the limit", dist.HumanSize(a.opts.MaxTotalSize)))
+		return nil, a.hostile(e.name, ReasonTotalSize, fmt.Sprintf("takes the entries past %s decompressed in all, the limit", bytesize.Format(a.opts.MaxTotalSize)))
 	}
 	a.budget -= n
 	e.size = n

@@ -13,6 +13,7 @@ import (
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/internal/bytesize"
 )
 
 type buildOptions struct {
@@ -130,7 +131,7 @@ func printWritten(cmd *cobra.Command, written []dist.Written) {
 		if rel, err := filepath.Rel(".", path); err == nil && !strings.HasPrefix(rel, "..") {
 			path = rel
 		}
-		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, dist.HumanSize(w.Size))
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%s)\n", path, bytesize.Format(w.Size))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/coursepack/coursepack"
+	"github.com/coursepack/coursepack/internal/bytesize"
 	"github.com/coursepack/coursepack/lint"
 )
 
@@ -126,8 +127,8 @@ a usage mistake.`,
 	f.BoolVar(&o.json, "json", false, "print the problems as JSON (see docs/json.md)")
 	f.StringArrayVar(&o.brands, "brand", nil, "validate the course as each brand overlay has it: a file or a quoted glob such as 'brands/*.yaml'; repeatable")
 	f.BoolVar(&o.lint.Offline, "offline", false, "make links to other hosts errors, for a course that must work without a network")
-	f.Var(&sizeFlag{&o.lint.MaxMediaSize}, "max-media-size", "warn about a file larger than this, such as 20MB (default "+lint.Size(lint.DefaultMaxMediaSize)+")")
-	f.Var(&sizeFlag{&o.lint.MaxTotalMediaSize}, "max-total-media-size", "warn when the course's files together are larger than this (default "+lint.Size(lint.DefaultMaxTotalMediaSize)+")")
+	f.Var(&sizeFlag{&o.lint.MaxMediaSize}, "max-media-size", "warn about a file larger than this, such as 20MB (default "+bytesize.Format(lint.DefaultMaxMediaSize)+")")
+	f.Var(&sizeFlag{&o.lint.MaxTotalMediaSize}, "max-total-media-size", "warn when the course's files together are larger than this (default "+bytesize.Format(lint.DefaultMaxTotalMediaSize)+")")
 	return cmd
 }
 
@@ -167,18 +168,18 @@ func printLint(w io.Writer, dir, name string, heading bool, problems []lint.Prob
 	}
 }
 
-// sizeFlag is a flag holding a size such as 50MB (see lint.ParseSize).
+// sizeFlag is a flag holding a size such as 50MB (see bytesize.Parse).
 type sizeFlag struct{ n *int64 }
 
 func (f *sizeFlag) String() string {
 	if f.n == nil || *f.n == 0 {
 		return ""
 	}
-	return lint.Size(*f.n)
+	return bytesize.Format(*f.n)
 }
 
 func (f *sizeFlag) Set(s string) error {
-	n, err := lint.ParseSize(s)
+	n, err := bytesize.Parse(s)
 	if err != nil {
 		return err
 	}
