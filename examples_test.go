@@ -17,6 +17,7 @@ import (
 
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 // exampleDir is the example course shipped with the tool.
@@ -291,15 +292,7 @@ strings:
 			"::: question id=q1\nA bheil seo fìor?\n\n- [x] Tha\n- [ ] Chan eil\n:::\n",
 		"modules/two.md": "---\nid: two\ntitle: Dhà\n---\n## Plana\n\n::: reflection id=r1\nDè a nì thu?\n:::\n\n::: action-plan\nSgrìobh na h-amasan agad.\n:::\n",
 	}
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	txtar.WriteFiles(t, dir, files)
 	for _, layout := range []format.Layout{format.LayoutModule, format.LayoutCourse} {
 		t.Run(string(layout), func(t *testing.T) {
 			out := t.TempDir()

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 func parse(t *testing.T, text string) *yaml.Node {
@@ -121,20 +122,6 @@ func TestMergeKeepsPositions(t *testing.T) {
 	}
 }
 
-// writeFiles writes files (path: content) under dir.
-func writeFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func problems(t *testing.T, err error) string {
 	t.Helper()
 	var errs course.Errors
@@ -146,7 +133,7 @@ func problems(t *testing.T, err error) string {
 
 func TestReadRefusesKeys(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"brands/north.yaml": `brand:
+	txtar.WriteFiles(t, dir, map[string]string{"brands/north.yaml": `brand:
   name: North Wales
   colour: blue
 id: https://example.org/courses/other
@@ -188,7 +175,7 @@ func TestReadShapes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			dir := t.TempDir()
-			writeFiles(t, dir, map[string]string{tt.file: tt.text})
+			txtar.WriteFiles(t, dir, map[string]string{tt.file: tt.text})
 			o, err := Read(filepath.Join(dir, tt.file), dir)
 			if got := problems(t, err); got != tt.want {
 				t.Errorf("problems:\n%s\nwant:\n%s", got, tt.want)
@@ -205,7 +192,7 @@ func TestReadShapes(t *testing.T) {
 // before it is read.
 func TestReadBounded(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{"big.yaml": "title: x\n" + strings.Repeat("# padding\n", MaxFileSize/4)})
+	txtar.WriteFiles(t, dir, map[string]string{"big.yaml": "title: x\n" + strings.Repeat("# padding\n", MaxFileSize/4)})
 	if err := os.Mkdir(filepath.Join(dir, "folder.yaml"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +215,7 @@ func TestReadBounded(t *testing.T) {
 
 func TestReadName(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	txtar.WriteFiles(t, dir, map[string]string{
 		"brands/south-coast.yaml": "title: South\n",
 		"brands/b2.yaml":          "brand:\n  name: west\n  organisation: '  West   Health '\n",
 		"brands/empty.yaml":       "",
@@ -272,7 +259,7 @@ const moduleMD = "---\nid: one\ntitle: One\n---\n## Page\n\nText.\n"
 
 func TestLoadWithOverlay(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	txtar.WriteFiles(t, dir, map[string]string{
 		"course.yaml":            courseYAML,
 		"modules/one.md":         moduleMD,
 		"assets/logo.svg":        "<svg/>",
@@ -328,7 +315,7 @@ strings:
 
 func TestLoadWithOverlayPlacesProblems(t *testing.T) {
 	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
+	txtar.WriteFiles(t, dir, map[string]string{
 		"course.yaml":     strings.Replace(courseYAML, "title: Safety\n", "title: Safety\ndescription: [x]\n", 1),
 		"modules/one.md":  moduleMD,
 		"assets/logo.svg": "<svg/>",
@@ -367,7 +354,7 @@ language: ~
 	// A contrast problem of a colour the overlay sets is reported in the
 	// overlay; one of a colour course.yaml sets, in course.yaml, even when
 	// the overlay's colours make it fail.
-	writeFiles(t, dir, map[string]string{
+	txtar.WriteFiles(t, dir, map[string]string{
 		"course.yaml": courseYAML,
 		"brands/bad.yaml": `theme:
   colours:

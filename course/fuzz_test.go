@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 // The fuzz targets of the course loader. Their seeds are in
@@ -69,15 +70,7 @@ func writeFuzzCourse(t testing.TB, dir string, files map[string]string) {
 	for name, text := range files {
 		all[name] = text
 	}
-	for name, text := range all {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	txtar.WriteFiles(t, dir, all)
 }
 
 // checkLoad loads dir with lim and checks what comes back: a course or

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 func TestErrorsFormatAndOrder(t *testing.T) {
@@ -224,4 +226,13 @@ func TestLoadNeverPanics(t *testing.T) {
 			}
 		}()
 	}
+}
+
+// writeCourse writes a course folder of files (slash-separated path →
+// text) under a new temporary folder and returns the course folder.
+func writeCourse(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "course")
+	txtar.WriteFiles(t, dir, files)
+	return dir
 }

@@ -15,23 +15,6 @@ import (
 // (big files are sparse or generated, never committed): the problem, its
 // place, and that Load wrote nothing and used little memory.
 
-// limitCourse writes a course folder of files (name → text) under a new
-// temporary folder and returns the folder.
-func limitCourse(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "course")
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 // sparse makes the file at path size bytes long without writing them.
 func sparse(t *testing.T, path string, size int64) {
 	t.Helper()
@@ -93,7 +76,7 @@ func loadRefused(t *testing.T, dir string, lim Limits, maxAlloc uint64, want ...
 }
 
 func TestLimitCourseFileSize(t *testing.T) {
-	dir := limitCourse(t, map[string]string{"modules/one.md": limitModule})
+	dir := writeCourse(t, map[string]string{"modules/one.md": limitModule})
 	sparse(t, filepath.Join(dir, CourseFile), 50_000_000)
 	loadRefused(t, dir, Limits{}, 4<<20,
 		"course.yaml: the file is 50 MB, over the limit of 1 MB for course.yaml; it needs only a few kB, with the text in the module files")
@@ -101,7 +84,7 @@ func TestLimitCourseFileSize(t *testing.T) {
 
 // TestLimitHugeModule refuses a 100 MB module before reading it.
 func TestLimitHugeModule(t *testing.T) {
-	dir := limitCourse(t, map[string]string{CourseFile: limitYAML})
+	dir := writeCourse(t, map[string]string{CourseFile: limitYAML})
 	sparse(t, filepath.Join(dir, "modules", "one.md"), 100_000_000)
 	loadRefused(t, dir, Limits{}, 4<<20,
 		"modules/one.md: the file is 100 MB, over the limit of 10 MB for a module file; split it into several modules")
@@ -109,7 +92,7 @@ func TestLimitHugeModule(t *testing.T) {
 
 // TestLimitMillionLines refuses a module of a million short lines (2 MB).
 func TestLimitMillionLines(t *testing.T) {
-	dir := limitCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		CourseFile:       limitYAML,
 		"modules/one.md": limitModule + strings.Repeat("x\n", 1_000_000),
 	})
@@ -122,14 +105,14 @@ func TestLimitMarkdownTotal(t *testing.T) {
 	for _, id := range []string{"one", "two", "three"} {
 		files["modules/"+id+".md"] = strings.Replace(limitModule, "one", id, 1) + strings.Repeat("Some text.\n", 500)
 	}
-	dir := limitCourse(t, files)
+	dir := writeCourse(t, files)
 	loadRefused(t, dir, Limits{MarkdownSize: 12_000}, 0,
 		"modules/three.md: with this file the module files come to over 12 kB, the most a course may hold; split the course into several courses")
 }
 
 func TestLimitFrontMatter(t *testing.T) {
 	objectives := strings.Repeat("  - An objective that goes on and on.\n", 3000)
-	dir := limitCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		CourseFile:       limitYAML,
 		"modules/one.md": "---\nid: one\ntitle: One\nobjectives:\n" + objectives + "---\n## Page\n\nText.\n",
 	})
@@ -142,7 +125,7 @@ func TestLimitModules(t *testing.T) {
 	for i := 1; i <= 1001; i++ {
 		fmt.Fprintf(&list, "  - modules/m%d.md\n", i)
 	}
-	dir := limitCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		CourseFile: strings.Replace(limitYAML, "  - modules/one.md\n", list.String(), 1),
 	})
 	loadRefused(t, dir, Limits{}, 0,
@@ -150,7 +133,7 @@ func TestLimitModules(t *testing.T) {
 }
 
 func TestLimitPages(t *testing.T) {
-	dir := limitCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		CourseFile:       limitYAML,
 		"modules/one.md": "---\nid: one\ntitle: One\n---\n" + strings.Repeat("## Page\n\nText.\n\n+++\n\n", 1000) + "## Last\n",
 	})
@@ -165,7 +148,7 @@ func TestLimitQuestions(t *testing.T) {
 	for i := 1; i <= 1001; i++ {
 		fmt.Fprintf(&b, "::: question id=q%d\nRight?\n\n- [x] Yes\n- [ ] No\n:::\n\n", i)
 	}
-	dir := limitCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": b.String()})
+	dir := writeCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": b.String()})
 	// Question 1001 opens on line 7 + 1000*7.
 	loadRefused(t, dir, Limits{}, 0,
 		"modules/one.md:7007:1: this is question 1001 of the module, over the limit of 1000; split the module into several modules")
@@ -192,7 +175,7 @@ func TestLimitYAMLBombs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := limitCourse(t, map[string]string{CourseFile: tt.yaml, "modules/one.md": limitModule})
+			dir := writeCourse(t, map[string]string{CourseFile: tt.yaml, "modules/one.md": limitModule})
 			loadRefused(t, dir, Limits{}, 8<<20, tt.want)
 		})
 	}
@@ -232,7 +215,7 @@ func TestShapeGuards(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := limitCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": "---\nid: one\ntitle: One\n---\n## Page\n\n" + tt.body})
+			dir := writeCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": "---\nid: one\ntitle: One\n---\n## Page\n\n" + tt.body})
 			c, err := Load(dir)
 			var errs Errors
 			if c != nil || !errors.As(err, &errs) {
@@ -336,7 +319,7 @@ func TestHostileMarkdownTime(t *testing.T) {
 	}
 	for name, body := range hostilePages(size) {
 		t.Run(name, func(t *testing.T) {
-			dir := limitCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": "---\nid: one\ntitle: One\n---\n## Page\n\n" + body})
+			dir := writeCourse(t, map[string]string{CourseFile: limitYAML, "modules/one.md": "---\nid: one\ntitle: One\n---\n## Page\n\n" + body})
 			start := time.Now()
 			_, err := Load(dir)
 			if d := time.Since(start); d > budget {

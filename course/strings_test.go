@@ -11,22 +11,6 @@ import (
 	"github.com/coursepack/coursepack/i18n"
 )
 
-// writeStringsCourse writes files (name → text) into a new course folder.
-func writeStringsCourse(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 const stringsModule = `---
 id: one
 title: Un
@@ -57,7 +41,7 @@ Beth fyddwch chi’n ei newid?
 // check button, the reflection label), over the catalogue of the course's
 // language.
 func TestStringsOverrideContent(t *testing.T) {
-	dir := writeStringsCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		"course.yaml": `id: https://example.org/courses/x
 title: Diogelwch
 language: cy
@@ -98,7 +82,7 @@ strings:
 // key) has none and keeps the catalogue's text.
 func TestNoStrings(t *testing.T) {
 	for _, extra := range []string{"", "strings:\n", "strings: {}\n"} {
-		dir := writeStringsCourse(t, map[string]string{
+		dir := writeCourse(t, map[string]string{
 			"course.yaml":    "id: https://example.org/courses/x\ntitle: X\nlanguage: ga\nmodules: [modules/one.md]\n" + extra,
 			"modules/one.md": stringsModule,
 		})

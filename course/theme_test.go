@@ -10,27 +10,10 @@ import (
 	"testing"
 )
 
-// writeCourse writes files (path: content) as a course folder and returns
-// it.
-func writeThemeCourse(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, text := range files {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 const themeModule = "---\nid: one\ntitle: One\n---\n## Page\n\nText.\n"
 
 func TestThemeFontsFaviconFooter(t *testing.T) {
-	dir := writeThemeCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		"course.yaml": `id: https://example.org/courses/x
 title: Safety
 language: en-GB

@@ -11,6 +11,7 @@ import (
 
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 // overrides makes a course folder holding a templates/ folder with files,
@@ -18,15 +19,7 @@ import (
 func overrides(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "course", "templates")
-	for name, text := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	txtar.WriteFiles(t, dir, files)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}

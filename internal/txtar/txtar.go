@@ -76,13 +76,7 @@ func Extract(t testing.TB, path string) (dir string, want []string) {
 			links = strings.Split(strings.TrimSpace(string(f.Data)), "\n")
 			continue
 		}
-		path := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(f.Name)), f.Data)
 	}
 	for _, l := range links {
 		link, target, ok := strings.Cut(l, " -> ")
@@ -98,4 +92,23 @@ func Extract(t testing.TB, path string) (dir string, want []string) {
 		}
 	}
 	return dir, want
+}
+
+// WriteFiles writes files (a slash-separated path under dir → its text)
+// into dir, making the folders they need.
+func WriteFiles(t testing.TB, dir string, files map[string]string) {
+	t.Helper()
+	for name, text := range files {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), []byte(text))
+	}
+}
+
+func writeFile(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
