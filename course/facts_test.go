@@ -10,7 +10,7 @@ import (
 // heading, link, picture, file and question answer where it is written, the
 // places of completion and mastery_score, and pages that show nothing.
 func TestLoadFacts(t *testing.T) {
-	dir := writeThemeCourse(t, map[string]string{
+	dir := writeCourse(t, map[string]string{
 		"course.yaml": `id: https://example.org/courses/x
 title: Facts
 language: en-GB
