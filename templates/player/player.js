@@ -248,6 +248,64 @@
     }
   }
 
+  /* target finds the place a link names by id: an element with that id (a
+   * heading, a footnote), else the page with that page id, in module mi
+   * when given (-1: the current page's module first). */
+  function target(id, mi) {
+    var el = id && $(id);
+    if (el) return el;
+    var cur = pages[current];
+    var found = null;
+    for (var n = 0; n < pages.length; n++) {
+      var p = pages[n];
+      if (mi >= 0 && p.mi !== mi) continue;
+      if (id && config.modules[p.mi].pages[p.pi] !== id) continue;
+      if (!id) return p.el; /* no id: the module's first page */
+      if (!found || (cur && p.mi === cur.mi)) found = p.el;
+    }
+    return found;
+  }
+
+  /* reveal shows the page holding the place a link names (see target) and
+   * moves the reader to it, as following the link would on a page that
+   * shows everything; false when no page of this document holds it. */
+  function reveal(id, mi) {
+    var el = target(id, mi);
+    if (!el) return false;
+    for (var n = 0; n < pages.length; n++) {
+      if (!pages[n].el.contains(el)) continue;
+      if (n !== current) go(n, false);
+      if (el === pages[n].el) el = el.querySelector(".cp-page-title");
+      if (!el.hasAttribute("tabindex")) el.setAttribute("tabindex", "-1");
+      el.focus();
+      return true;
+    }
+    return false;
+  }
+
+  /* follow reveals what the link href names when this document holds it:
+   * "#id", or "MODULE.html#id" for a module of this document (with the
+   * course in one unit, every module). */
+  function follow(href) {
+    var m = /^(?:([^\/?#:]+)\.html)?#(.*)$|^([^\/?#:]+)\.html$/.exec(href || "");
+    if (!m) return false;
+    var file = m[1] || m[3];
+    if (!file && !m[2]) return false; /* a bare "#" */
+    var mi = -1;
+    if (file) {
+      for (var i = 0; i < config.modules.length; i++) if (config.modules[i].id === decode(file)) mi = i;
+      if (mi < 0) return false;
+    }
+    return reveal(decode(m[2] || ""), mi);
+  }
+  function decode(s) {
+    try {
+      return decodeURIComponent(s);
+    } catch (e) {
+      return s;
+    }
+  }
+
   launch(function (a, res) {
     adapter = a;
     started = res;
@@ -345,5 +403,17 @@
       });
     }
     go(start, false);
+
+    /* Links to a place on another page of this document (#id, or
+     * MODULE.html#id for a module it holds), and a launch with such a
+     * place (module.html#id), show that page. */
+    $("cp-main").addEventListener("click", function (ev) {
+      var a = ev.target.closest ? ev.target.closest("a[href]") : null;
+      if (a && follow(a.getAttribute("href"))) ev.preventDefault();
+    });
+    window.addEventListener("hashchange", function () {
+      follow(location.hash);
+    });
+    if (location.hash) follow(location.hash);
   });
 })();
