@@ -34,6 +34,7 @@ func Validate(opts Options, lo lint.Options) ([]lint.Problem, error) {
 	}
 	if c != nil {
 		lo.WholeCourse = opts.Layout == format.LayoutCourse
+		lo.UnitPerModule = !lo.WholeCourse && checksLMSFormat(opts.Formats)
 		list = append(list, lint.Check(c, lo)...)
 	}
 	lint.Sort(list)
@@ -84,4 +85,18 @@ func ValidateBrands(opts Options, lo lint.Options) ([]BrandProblems, error) {
 	}
 	slices.SortStableFunc(out, func(a, b BrandProblems) int { return cmp.Compare(a.Name, b.Name) })
 	return out, nil
+}
+
+// checksLMSFormat reports whether names (none: every format) include a
+// format an LMS launches, rather than only the plain web build.
+func checksLMSFormat(names []string) bool {
+	if len(names) == 0 {
+		return true
+	}
+	for _, n := range names {
+		if n != "html" {
+			return true
+		}
+	}
+	return false
 }

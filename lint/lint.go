@@ -52,6 +52,7 @@ const (
 	RuleHeadings     = "heading-levels"
 	RuleEmptyPage    = "empty-page"
 	RuleAnchor       = "broken-anchor"
+	RuleModuleLink   = "module-link"
 	RuleExternalLink = "external-link"
 	RuleMediaSize    = "media-size"
 	RuleTotalMedia   = "total-media-size"
@@ -98,6 +99,10 @@ type Options struct {
 	// whole course (build --sco course), whose completion follows the
 	// course's rule and pass mark, not each module's.
 	WholeCourse bool
+	// UnitPerModule is true when each module is a launchable unit of its
+	// own in an LMS (SCORM, xAPI or cmi5 with a unit per module), where a
+	// link to another module leaves the LMS's navigation.
+	UnitPerModule bool
 }
 
 // Check runs every rule over c and returns the problems, sorted by file,
@@ -112,7 +117,7 @@ func Check(c *course.Course, opts Options) []Problem {
 	}
 	var r report
 	checkCompletion(&r, c, opts.WholeCourse)
-	checkPages(&r, c, opts.Offline)
+	checkPages(&r, c, opts.Offline, opts.UnitPerModule)
 	checkMedia(&r, c, opts.MaxMediaSize, opts.MaxTotalMediaSize)
 	Sort(r.list)
 	return r.list

@@ -34,6 +34,7 @@ var corpus = []struct {
 	{"headings", Options{}, []string{RuleHeadings}},
 	{"media-size", Options{MaxMediaSize: 100, MaxTotalMediaSize: 300}, []string{RuleMediaSize, RuleTotalMedia}},
 	{"offline", Options{Offline: true}, []string{RuleExternalLink}},
+	{"module-links", Options{UnitPerModule: true}, []string{RuleModuleLink}},
 	{"whole-course", Options{WholeCourse: true}, []string{RuleCompletion, RuleAnswer}},
 }
 

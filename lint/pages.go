@@ -8,8 +8,9 @@ import (
 )
 
 // checkPages runs the rules about what pages hold: alt text, heading
-// levels, empty pages, links to headings and links to other hosts.
-func checkPages(r *report, c *course.Course, offline bool) {
+// levels, empty pages, links to headings, to other modules and to other
+// hosts.
+func checkPages(r *report, c *course.Course, offline, unitPerModule bool) {
 	anchors := map[string]map[string]bool{}
 	files := map[string]string{}
 	for _, m := range c.Modules {
@@ -33,6 +34,9 @@ func checkPages(r *report, c *course.Course, offline bool) {
 				r.add(p.Headings[0].At, Warning, RuleEmptyPage, "page %q has nothing but its heading; add its content, or remove the page", p.Title)
 			}
 			for _, l := range p.Links {
+				if unitPerModule && l.Module != "" && l.Module != m.ID {
+					r.add(l.At, Warning, RuleModuleLink, "link %s to module %q: where each module is a unit of its own in the LMS, the link opens that module outside the LMS's navigation, which may not record it as the learner's attempt; point learners to the LMS's list of modules instead, or build with --sco course", quote(l.URL), l.Module)
+				}
 				switch {
 				case l.Host != "" && offline:
 					r.add(l.At, Error, RuleExternalLink, "link to another host (%s); an offline course (--offline) must not need the network, so put what it links to in the course folder or remove the link", l.Host)

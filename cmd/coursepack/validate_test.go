@@ -42,6 +42,9 @@ func TestValidateLint(t *testing.T) {
 			wantOut: []string{`/course.yaml:5:9: warning: "assets/logo.png" is 106 bytes, over the 100 bytes a file should take`, "/course.yaml: warning: the course's 5 files take 426 bytes together, over the 300 bytes"}},
 		{name: "bad size", course: "media-size", flags: []string{"--max-media-size", "big"}, wantCode: 2, wantErr: `invalid argument "big" for "--max-media-size" flag: "big" is not a size`},
 		{name: "bad total size", course: "media-size", flags: []string{"--max-total-media-size", "-1MB"}, wantCode: 2, wantErr: `"-1MB" is not a size`},
+		{name: "module links, a unit per module", course: "module-links", wantCode: 0, wantOut: []string{`/modules/one.md:7:5: warning: link "two.md" to module "two"`}},
+		{name: "module links, the web build", course: "module-links", flags: []string{"--format", "html"}, wantCode: 0, wantOut: []string{"no problems"}},
+		{name: "module links, one unit", course: "module-links", flags: []string{"--sco", "course"}, wantCode: 0, notOut: []string{"module-link", "to module"}},
 		{name: "clean", course: "clean", flags: []string{"--strict", "--offline"}, wantCode: 0, wantOut: []string{"no problems"}},
 	}
 	for _, tt := range tests {
