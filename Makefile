@@ -40,7 +40,7 @@ FUZZTIME ?= 20s
 FUZZTIME_SHORT ?= 10s
 FUZZFLAGS ?= -parallel=2 -fuzzminimizetime=10s
 
-.PHONY: test go-test js-test e2e e2e-deps example bench perf fuzz fuzz-short
+.PHONY: test go-test js-test e2e e2e-deps example bench bench-player perf fuzz fuzz-short
 
 ## test: go vet, Go tests with the race detector, a short pass of every
 ## fuzz target, the player's JavaScript tests, then the end-to-end tests in
@@ -111,3 +111,9 @@ bench:
 ## (bench/perf.sh; RUNS, LARGE_RUNS and SIZES tune it).
 perf:
 	bench/perf.sh
+
+## bench-player: time to the player's first page in headless Chromium for
+## a package of each format (e2e/bench-player.js; N launches each, median
+## and 90th percentile; FORMATS narrows them). Prints, asserts nothing.
+bench-player: e2e-deps
+	cd e2e && $(NODE) bench-player.js

@@ -188,6 +188,11 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	return res, nil
 }
 
+// renderAtWrite has the pages rendered as the packages are written, so that
+// a build never holds every rendered page at once; tests turn it off to
+// compare.
+var renderAtWrite = true
+
 // buildFormats builds the packages of every format for course c, and names
 // the format of each.
 func buildFormats(ctx context.Context, opts Options, c *course.Course, formats []format.Format) ([]*dist.Package, []string, error) {
@@ -198,7 +203,7 @@ func buildFormats(ctx context.Context, opts Options, c *course.Course, formats [
 			return nil, nil, err
 		}
 		opts.progress("building " + f.Name())
-		built, err := f.Build(c, format.Options{Layout: opts.Layout})
+		built, err := f.Build(c, format.Options{Layout: opts.Layout, RenderAtWrite: renderAtWrite})
 		if err != nil {
 			return nil, nil, fmt.Errorf("building %s: %w", f.Name(), err)
 		}

@@ -251,3 +251,62 @@ func TestBuildProgress(t *testing.T) {
 		t.Errorf("progress = %q, want %q", steps, want)
 	}
 }
+
+// TestBuildPathsAreByteIdentical builds the example's every format three
+// ways: as the command does (pages rendered as they are written, and the
+// entries the zips share compressed once), with every page rendered before
+// anything is written, and one format at a time (nothing shared between
+// zips). Every file of every package is the same.
+func TestBuildPathsAreByteIdentical(t *testing.T) {
+	for _, layout := range []format.Layout{format.LayoutModule, format.LayoutCourse, format.LayoutSplit} {
+		t.Run(string(layout), func(t *testing.T) {
+			dir := "examples/stepping-into-leadership"
+			lazy, held, alone := t.TempDir(), t.TempDir(), t.TempDir()
+			if _, err := Build(context.Background(), Options{Dir: dir, Layout: layout, Out: lazy}); err != nil {
+				t.Fatal(err)
+			}
+			renderAtWrite = false
+			_, err := Build(context.Background(), Options{Dir: dir, Layout: layout, Out: held})
+			renderAtWrite = true
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range FormatNames() {
+				if _, err := Build(context.Background(), Options{Dir: dir, Layout: layout, Formats: []string{f}, Out: alone}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			count := 0
+			err = filepath.WalkDir(lazy, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				count++
+				rel, _ := filepath.Rel(lazy, p)
+				a, err := os.ReadFile(p)
+				if err != nil {
+					return err
+				}
+				others := []string{held}
+				if rel != ChecksumsFile && rel != ReportFile {
+					others = append(others, alone)
+				}
+				for _, other := range others {
+					b, err := os.ReadFile(filepath.Join(other, rel))
+					if err != nil {
+						t.Errorf("%s lacks %s: %v", other, rel, err)
+					} else if !bytes.Equal(a, b) {
+						t.Errorf("%s differs from %s in %s", rel, p, other)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if count < 10 {
+				t.Fatalf("the build wrote %d files", count)
+			}
+		})
+	}
+}

@@ -93,7 +93,7 @@ for size in $SIZES; do
 	"$bin/coursepack" build "$course" --format scorm12 --out "$out/warm" >/dev/null 2>&1
 	"$bin/baseline" "$course" "$out/warm.zip"
 	rm -rf "$out/warm" "$out/warm.zip"
-	best_build=0 best_base=0 peak=0 build_cpu=0 base_rss=0 best_before=0 before_rss=0
+	best_build=0 best_base=0 peak=0 build_cpu=0 base_rss=0 best_before=0 before_rss=0 before_cput=0
 	build_cput=0 base_cput=0
 	runs=$RUNS
 	[[ $size == large ]] && runs=$LARGE_RUNS
@@ -117,6 +117,7 @@ for size in $SIZES; do
 			sync
 			run "$out/time-before" "$bin/before" build "$course" --format scorm12 --out "$out/before"
 			if ((best_before == 0 || wall < best_before)); then best_before=$wall; fi
+			if ((before_cput == 0 || cput < before_cput)); then before_cput=$cput; fi
 			if ((rss > before_rss)); then before_rss=$rss; fi
 		fi
 	done
@@ -127,7 +128,8 @@ for size in $SIZES; do
 		"$build_cpu" "$(secs $build_cput)" "$(secs $base_cput)" "$(ratio $build_cput $base_cput)" $((base_rss / 1024)) \
 		"$(awk -v n="$(stat -c %s "$zip")" 'BEGIN { printf "%.1f", n / 1e6 }')"
 	if [[ -n ${BEFORE:-} ]]; then
-		printf '#   before build=%ss ratio=%s peak_rss=%dMB\n' "$(secs $best_before)" "$(ratio $best_before $best_base)" $((before_rss / 1024))
+		printf '#   before build=%ss ratio=%s peak_rss=%dMB cpu_time=%ss cpu_ratio=%s\n' "$(secs $best_before)" "$(ratio $best_before $best_base)" $((before_rss / 1024)) \
+			"$(secs $before_cput)" "$(ratio $before_cput $base_cput)"
 	fi
 	if [[ $size == large ]] && ((runs >= 2)); then
 		a=$(sha256sum <"$out/build-0/$(basename "$zip")" | cut -d' ' -f1)
@@ -142,19 +144,19 @@ done
 
 # one_all BIN N COURSE OUT: the best wall times, in nanoseconds and
 # including process start, of N builds of COURSE with BIN for SCORM 1.2
-# alone and N for every format, alternating, into OUT/one and OUT/all.
+# alone and N for every format, alternating, into OUT/one and OUT/all, and
+# the best CPU times (user and system) of each.
 one_all() {
-	local tool=$1 n=$2 course=$3 out=$4 start end
-	best_one=0 best_all=0
+	local tool=$1 n=$2 course=$3 out=$4
+	best_one=0 best_all=0 cpu_one=0 cpu_all=0
+	mkdir -p "$out"
 	for ((i = 0; i < n; i++)); do
-		start=$(date +%s%N)
-		"$tool" build "$course" --format scorm12 --out "$out/one" >/dev/null 2>&1
-		end=$(date +%s%N)
-		if ((best_one == 0 || end - start < best_one)); then best_one=$((end - start)); fi
-		start=$(date +%s%N)
-		"$tool" build "$course" --out "$out/all" >/dev/null 2>&1
-		end=$(date +%s%N)
-		if ((best_all == 0 || end - start < best_all)); then best_all=$((end - start)); fi
+		run "$out/time-one" "$tool" build "$course" --format scorm12 --out "$out/one"
+		if ((best_one == 0 || wall < best_one)); then best_one=$wall; fi
+		if ((cpu_one == 0 || cput < cpu_one)); then cpu_one=$cput; fi
+		run "$out/time-all" "$tool" build "$course" --out "$out/all"
+		if ((best_all == 0 || wall < best_all)); then best_all=$wall; fi
+		if ((cpu_all == 0 || cput < cpu_all)); then cpu_all=$cput; fi
 	done
 }
 
@@ -163,16 +165,18 @@ rm -rf "$ex"
 one_all "$bin/coursepack" "$EXAMPLE_RUNS" "$EXAMPLE" "$ex"
 echo "example scorm12 wall=$(secs "$best_one")s (end to end, best of $EXAMPLE_RUNS)"
 echo "example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") ($(ls "$ex/all" | grep -vc '\.json$\|\.txt$') packages)"
+echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
 if [[ -n ${BEFORE:-} ]]; then
 	one_all "$bin/before" "$EXAMPLE_RUNS" "$EXAMPLE" "$ex/before"
-	echo "#   before example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one")"
+	echo "#   before example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") cpu_ratio=$(ratio "$cpu_all" "$cpu_one")"
 fi
 for size in $SIZES; do
 	[[ $size == medium ]] || continue
 	one_all "$bin/coursepack" "$RUNS" "$WORK/courses/medium" "$WORK/out/medium"
 	echo "medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one")"
+	echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
 	if [[ -n ${BEFORE:-} ]]; then
 		one_all "$bin/before" "$RUNS" "$WORK/courses/medium" "$WORK/out/medium/before"
-		echo "#   before medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one")"
+		echo "#   before medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") cpu_ratio=$(ratio "$cpu_all" "$cpu_one")"
 	fi
 done

@@ -115,6 +115,13 @@ func (c Contents) Files() []dist.File {
 // "xapi", "cmi5", "web") and gathers the player files and the assets the
 // units use.
 func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
+	return BuildWith(c, units, runtime, format.Options{})
+}
+
+// BuildWith is Build with a build's options: with opts.RenderAtWrite the
+// pages are not rendered yet but get a Render function (see dist.File)
+// that renders each as it is written, the same bytes as Build's.
+func BuildWith(c *course.Course, units []Unit, runtime string, opts format.Options) (Contents, error) {
 	text, err := i18n.ForCourse(c.Language, c.Strings)
 	if err != nil {
 		return Contents{}, err
@@ -125,7 +132,11 @@ func Build(c *course.Course, units []Unit, runtime string) (Contents, error) {
 		return Contents{}, err
 	}
 	var out Contents
-	out.Pages, err = renderPages(set, c, units, runtime, text)
+	if opts.RenderAtWrite {
+		out.Pages = pageRenderers(set, c, units, runtime, text)
+	} else {
+		out.Pages, err = renderPages(set, c, units, runtime, text)
+	}
 	if err != nil {
 		return Contents{}, err
 	}

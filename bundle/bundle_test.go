@@ -1,6 +1,7 @@
 package bundle
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/coursepack/coursepack/course"
@@ -94,4 +95,53 @@ func show(p *int) any {
 		return nil
 	}
 	return *p
+}
+
+// TestBuildRenderAtWrite: with RenderAtWrite the pages are rendered as
+// they are written, to the bytes Build renders ahead, and the other files
+// are the same.
+func TestBuildRenderAtWrite(t *testing.T) {
+	c, err := course.Load("../examples/stepping-into-leadership")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layout := range []format.Layout{format.LayoutModule, format.LayoutCourse} {
+		plans, err := Plans(c, layout)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rt := range []string{"scorm12", "scorm2004", "xapi", "cmi5", "web"} {
+			held, err := Build(c, plans[0].Units, rt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lazy, err := BuildWith(c, plans[0].Units, rt, format.Options{RenderAtWrite: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lazy.Pages) != len(held.Pages) || len(lazy.Shared) != len(held.Shared) {
+				t.Fatalf("%s %s: %d pages and %d shared files, want %d and %d", layout, rt, len(lazy.Pages), len(lazy.Shared), len(held.Pages), len(held.Shared))
+			}
+			for i, p := range lazy.Pages {
+				if p.Data != nil || p.Render == nil || p.Path != held.Pages[i].Path {
+					t.Fatalf("%s %s: page %d is %+v", layout, rt, i, p)
+				}
+				// Rendered twice (a zip and a folder), the same bytes.
+				for range 2 {
+					var buf bytes.Buffer
+					if err := p.Render(&buf); err != nil {
+						t.Fatal(err)
+					}
+					if !bytes.Equal(buf.Bytes(), held.Pages[i].Data) {
+						t.Errorf("%s %s: %s rendered at write time differs", layout, rt, p.Path)
+					}
+				}
+			}
+			for i, f := range lazy.Shared {
+				if h := held.Shared[i]; f.Path != h.Path || f.Source != h.Source || !bytes.Equal(f.Data, h.Data) {
+					t.Errorf("%s %s: shared file %s differs", layout, rt, f.Path)
+				}
+			}
+		}
+	}
 }

@@ -16,11 +16,12 @@ type Manifest func(plan Plan, contents Contents) (name string, doc *etree.Docume
 
 // Packages builds one package of format f per plan: the units' pages for
 // the format's runtime, the shared files, and the manifest, indented, at
-// the root. Each is named <slug>-<format><suffix>.zip.
-func Packages(c *course.Course, plans []Plan, f format.Format, manifest Manifest) ([]*dist.Package, error) {
+// the root. Each is named <slug>-<format><suffix>.zip. Of opts only
+// RenderAtWrite is used (see BuildWith): the plans carry the layout.
+func Packages(c *course.Course, plans []Plan, f format.Format, opts format.Options, manifest Manifest) ([]*dist.Package, error) {
 	pkgs := make([]*dist.Package, 0, len(plans))
 	for _, plan := range plans {
-		contents, err := Build(c, plan.Units, f.Runtime())
+		contents, err := BuildWith(c, plan.Units, f.Runtime(), opts)
 		if err != nil {
 			return nil, err
 		}

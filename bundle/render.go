@@ -3,6 +3,7 @@ package bundle
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"runtime"
 	"sync"
 
@@ -36,17 +37,12 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 				if i >= len(units) {
 					return
 				}
-				u := units[i]
-				view := templates.View{Course: c, Modules: u.Modules, Runtime: rt, Strings: text}
-				if i+1 < len(units) {
-					view.Next = units[i+1].Title
-				}
 				buf.Reset()
-				if err := set.Render(&buf, view); err != nil {
-					errs[i] = fmt.Errorf("rendering %s: %w", u.Href, err)
+				if err := renderPage(&buf, set, c, units, i, rt, text); err != nil {
+					errs[i] = err
 					continue
 				}
-				pages[i] = dist.File{Path: u.Href, Data: bytes.Clone(buf.Bytes())}
+				pages[i] = dist.File{Path: units[i].Href, Data: bytes.Clone(buf.Bytes())}
 			}
 		}()
 	}
@@ -57,4 +53,30 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 		}
 	}
 	return pages, nil
+}
+
+// pageRenderers returns the page of each unit for runtime rt, in unit
+// order, each to be rendered as it is written: what renderPages would
+// render, without holding it.
+func pageRenderers(set *templates.Set, c *course.Course, units []Unit, rt string, text i18n.Strings) []dist.File {
+	pages := make([]dist.File, len(units))
+	for i, u := range units {
+		pages[i] = dist.File{Path: u.Href, Render: func(w io.Writer) error {
+			return renderPage(w, set, c, units, i, rt, text)
+		}}
+	}
+	return pages
+}
+
+// renderPage renders the page of units[i] to w.
+func renderPage(w io.Writer, set *templates.Set, c *course.Course, units []Unit, i int, rt string, text i18n.Strings) error {
+	u := units[i]
+	view := templates.View{Course: c, Modules: u.Modules, Runtime: rt, Strings: text}
+	if i+1 < len(units) {
+		view.Next = units[i+1].Title
+	}
+	if err := set.Render(w, view); err != nil {
+		return fmt.Errorf("rendering %s: %w", u.Href, err)
+	}
+	return nil
 }

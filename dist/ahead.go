@@ -34,12 +34,16 @@ var maxAhead int64 = 8 << 20
 // deflated is an entry compressed ahead.
 type deflated struct {
 	done chan struct{}
-	buf  *bytes.Buffer // the compressed bytes
+	comp []byte        // the compressed bytes
+	buf  *bytes.Buffer // the pooled buffer holding comp, if any
 	crc  uint32
 	size int64 // uncompressed
 	// inTurn is set when the entry turned out not to suit deflating ahead
 	// (a source file too large): it is written in turn instead.
 	inTurn bool
+	// stored is set for a stored file on disk whose CRC-32 and size
+	// (crc, size) were computed ahead: the writer then copies it once.
+	stored bool
 	err    error
 }
 
@@ -74,17 +78,26 @@ func canDeflateAhead(f File) bool {
 	return true
 }
 
+// canChecksumAhead reports whether f is a stored file on disk, whose
+// CRC-32 (which goes in the entry's local header, before its bytes) can be
+// computed ahead, so that the zip's writer reads it only once.
+func canChecksumAhead(f File) bool {
+	return f.Data == nil && f.Render == nil && f.Source != "" && methodFor(f.Path) == zip.Store
+}
+
 // startAhead starts deflating the entries of files (sorted) that suit it,
 // with workers goroutines, or returns nil when there is nothing to gain.
-func startAhead(files []File, workers int) *ahead {
+// An entry that other zips of the same WriteAll share (its entry in
+// shared, one per file, nil for the others) is deflated once for them all.
+func startAhead(files []File, shared []*sharedEntry, workers int) *ahead {
 	if workers < 2 {
 		return nil
 	}
 	a := &ahead{slots: make([]*deflated, len(files)), quit: make(chan struct{}), window: make(chan struct{}, 4*workers)}
 	var jobs []int
 	for i, f := range files {
-		if canDeflateAhead(f) {
-			a.slots[i] = &deflated{done: make(chan struct{})}
+		if canDeflateAhead(f) || canChecksumAhead(f) {
+			a.slots[i] = &deflated{done: make(chan struct{}), stored: methodFor(f.Path) == zip.Store}
 			jobs = append(jobs, i)
 		}
 	}
@@ -115,7 +128,14 @@ func startAhead(files []File, workers int) *ahead {
 			defer a.wg.Done()
 			for i := range queue {
 				d := a.slots[i]
-				deflateEntry(files[i], d)
+				switch e := shared[i]; {
+				case e != nil:
+					e.deflated(files[i], d)
+				case d.stored:
+					d.crc, d.size, d.err = sourceCRC(files[i])
+				default:
+					deflateEntry(files[i], d)
+				}
 				close(d.done)
 			}
 		}()
@@ -146,7 +166,7 @@ func (a *ahead) result(i int) *deflated {
 // release frees what d holds and lets another entry be dispatched.
 func (a *ahead) release(d *deflated) {
 	putBuf(d.buf)
-	d.buf = nil
+	d.buf, d.comp = nil, nil
 	<-a.window
 }
 
@@ -163,7 +183,15 @@ func putBuf(b *bytes.Buffer) {
 // deflateEntry compresses f into d.
 func deflateEntry(f File, d *deflated) {
 	data := f.Data
-	if data == nil && f.Source != "" {
+	if f.rendered() {
+		raw, err := f.render()
+		if err != nil {
+			d.err = fmt.Errorf("%s: %w", f.Path, err)
+			return
+		}
+		defer putBuf(raw)
+		data = raw.Bytes()
+	} else if data == nil && f.Source != "" {
 		src, err := os.Open(f.Source)
 		if err != nil {
 			d.err = fmt.Errorf("%s: %w", f.Path, err)
@@ -209,7 +237,7 @@ func deflateEntry(f File, d *deflated) {
 		d.err = fmt.Errorf("%s: %w", f.Path, err)
 		return
 	}
-	d.buf, d.crc, d.size = buf, crc32.ChecksumIEEE(data), int64(len(data))
+	d.buf, d.comp, d.crc, d.size = buf, buf.Bytes(), crc32.ChecksumIEEE(data), int64(len(data))
 }
 
 // writeDeflated writes an entry deflated ahead, as CreateHeader would: a
@@ -218,14 +246,14 @@ func writeDeflated(zw *zip.Writer, p string, d *deflated, mod time.Time) error {
 	h := header(p, zip.Deflate, mod)
 	h.Flags |= 0x8 // a data descriptor follows the data
 	h.CRC32 = d.crc
-	h.CompressedSize64 = uint64(d.buf.Len())
+	h.CompressedSize64 = uint64(len(d.comp))
 	h.UncompressedSize64 = uint64(d.size)
 	rawHeader(h)
 	dst, err := zw.CreateRaw(h)
 	if err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
-	if _, err := dst.Write(d.buf.Bytes()); err != nil {
+	if _, err := dst.Write(d.comp); err != nil {
 		return fmt.Errorf("%s: %w", p, err)
 	}
 	return nil

@@ -104,3 +104,23 @@ func TestBackgroundHash(t *testing.T) {
 	}
 	got.stop()
 }
+
+// TestChecksumAheadErrors: a stored file on disk whose checksum is
+// computed ahead fails, missing or a folder, with the error it gives when
+// written in turn.
+func TestChecksumAheadErrors(t *testing.T) {
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing.mp4"), t.TempDir()} {
+		p := mixedPackage(t)
+		p.AddFile("media/bad.mp4", bad)
+		var want error
+		withParallelism(1, func() { want = WriteZip(&bytes.Buffer{}, p, ZipOptions{}) })
+		if want == nil {
+			t.Fatalf("%s: no error in turn", bad)
+		}
+		withParallelism(4, func() {
+			if err := WriteZip(&bytes.Buffer{}, p, ZipOptions{}); err == nil || err.Error() != want.Error() {
+				t.Errorf("got error %v, want %v", err, want)
+			}
+		})
+	}
+}

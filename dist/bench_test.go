@@ -10,6 +10,8 @@ import (
 	"github.com/coursepack/coursepack/format"
 	"github.com/coursepack/coursepack/internal/synth"
 	"github.com/coursepack/coursepack/scorm"
+	"github.com/coursepack/coursepack/web"
+	"github.com/coursepack/coursepack/xapi"
 )
 
 // scormPackage builds, without writing it, the SCORM 1.2 package of the
@@ -73,6 +75,37 @@ func BenchmarkWriteAll(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				if _, err := dist.WriteAll(out, []*dist.Package{p}, dist.ZipOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkWriteAllFormats measures writing the packages of every format
+// of one build at once, as `coursepack build` does: pages rendered as they
+// are written, and the entries the zips share (player, media) compressed
+// or checksummed once for them all.
+func BenchmarkWriteAllFormats(b *testing.B) {
+	for _, s := range synth.BenchSizes() {
+		b.Run(s.Name, func(b *testing.B) {
+			c, err := course.Load(synth.TempCourse(b, s))
+			if err != nil {
+				b.Fatal(err)
+			}
+			var pkgs []*dist.Package
+			for _, f := range []format.Format{scorm.V12{}, scorm.V2004{}, xapi.TinCan{}, xapi.CMI5{}, web.Format{}} {
+				built, err := f.Build(c, format.Options{Layout: format.LayoutModule, RenderAtWrite: true})
+				if err != nil {
+					b.Fatal(err)
+				}
+				pkgs = append(pkgs, built...)
+			}
+			out := b.TempDir()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if _, err := dist.WriteAll(out, pkgs, dist.ZipOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

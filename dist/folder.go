@@ -84,7 +84,15 @@ func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, erro
 // file full with mode 0644, flushed to disk, and returns its size.
 func writeFile(full string, f File) (int64, error) {
 	var src io.Reader
-	if f.Data == nil && f.Source != "" {
+	data := f.Data
+	if f.rendered() {
+		buf, err := f.render()
+		if err != nil {
+			return 0, err
+		}
+		defer putBuf(buf)
+		data = buf.Bytes()
+	} else if f.Data == nil && f.Source != "" {
 		s, err := os.Open(f.Source)
 		if err != nil {
 			return 0, err
@@ -106,7 +114,7 @@ func writeFile(full string, f File) (int64, error) {
 		n, err = io.Copy(out, src)
 	} else {
 		var m int
-		m, err = out.Write(f.Data)
+		m, err = out.Write(data)
 		n = int64(m)
 	}
 	if err == nil {

@@ -3,6 +3,11 @@
 // failed build leaves nothing half-written.
 package dist
 
+import (
+	"bytes"
+	"io"
+)
+
 // File is one file of a package.
 type File struct {
 	// Path is the file's path inside the package, with forward slashes.
@@ -10,8 +15,29 @@ type File struct {
 	// Data is the file's content when it is made in memory.
 	Data []byte
 	// Source is the absolute path of a file on disk whose content is
-	// streamed into the package; used when Data is nil.
+	// streamed into the package; used when Data and Render are nil.
 	Source string
+	// Render, when Data is nil, makes the file's content as the file is
+	// written, so that a package need not hold every file it makes in
+	// memory at once (rendered pages, say). It must write the same bytes
+	// each time it is called: a package written as a zip and as a folder
+	// calls it once for each. An error stops the writing of the package.
+	Render func(w io.Writer) error
+}
+
+// rendered reports whether f's content is made by Render.
+func (f File) rendered() bool { return f.Data == nil && f.Render != nil }
+
+// render makes f's content with Render into a pooled buffer, which the
+// caller gives back with putBuf.
+func (f File) render() (*bytes.Buffer, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	if err := f.Render(buf); err != nil {
+		putBuf(buf)
+		return nil, err
+	}
+	return buf, nil
 }
 
 // Package is a named set of files that becomes one zip or one folder.
@@ -29,6 +55,11 @@ type Package struct {
 // Add appends a file made in memory.
 func (p *Package) Add(path string, data []byte) {
 	p.Files = append(p.Files, File{Path: path, Data: data})
+}
+
+// AddRendered appends a file made by render when it is written.
+func (p *Package) AddRendered(path string, render func(w io.Writer) error) {
+	p.Files = append(p.Files, File{Path: path, Render: render})
 }
 
 // AddFile appends a file streamed from disk.

@@ -90,6 +90,8 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 		err      error
 	}
 	results := make([]result, len(pkgs))
+	// What the zips have in common is compressed once (see shared.go).
+	sh := planShared(pkgs)
 	var wg sync.WaitGroup
 	for i, p := range pkgs {
 		wg.Add(1)
@@ -99,7 +101,7 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 			if p.Folder {
 				r.tmp, r.size, r.err = writeTempFolder(dir, p, mod)
 			} else {
-				r.tmp, r.size, r.sum, r.err = writeTemp(dir, p, mod)
+				r.tmp, r.size, r.sum, r.err = writeTemp(dir, p, mod, sh)
 			}
 		}()
 	}
@@ -141,7 +143,7 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 // writeTemp writes p to a new temporary file in dir, flushed to disk, and
 // returns its path (set whenever the file was created, so that the caller
 // can remove it), size and SHA-256 digest.
-func writeTemp(dir string, p *Package, mod time.Time) (string, int64, string, error) {
+func writeTemp(dir string, p *Package, mod time.Time, sh *shared) (string, int64, string, error) {
 	f, err := os.CreateTemp(dir, "."+p.Name+".*.tmp")
 	if err != nil {
 		return "", 0, "", fmt.Errorf("dist: %s: %w", p.Name, err)
@@ -154,7 +156,7 @@ func writeTemp(dir string, p *Package, mod time.Time) (string, int64, string, er
 	digest := newBackgroundHash(sha256.New())
 	defer digest.stop()
 	bw := bufio.NewWriterSize(io.MultiWriter(f, digest), 256<<10)
-	if err := writeZip(bw, p, mod); err != nil {
+	if err := writeZip(bw, p, mod, sh); err != nil {
 		return fail(err)
 	}
 	if err := bw.Flush(); err != nil {

@@ -196,35 +196,56 @@ func WriteZip(w io.Writer, p *Package, opts ZipOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := writeZip(w, p, mod); err != nil {
+	if err := writeZip(w, p, mod, nil); err != nil {
 		return fmt.Errorf("dist: %w", err)
 	}
 	return nil
 }
 
-func writeZip(w io.Writer, p *Package, mod time.Time) error {
+// writeZip writes p as a zip to w. The entries p shares with other zips of
+// the same WriteAll are in sh (nil when there are none): each is
+// compressed, or checksummed, once for them all.
+func writeZip(w io.Writer, p *Package, mod time.Time, sh *shared) error {
 	files, err := sortedFiles(p)
 	if err != nil {
 		return err
 	}
+	entries := sh.entries(p, files)
+	// Each zip lets go of its shares, written or not, when it is done.
+	defer func() {
+		for _, e := range entries {
+			e.done()
+		}
+	}()
 	zw := zip.NewWriter(w)
 	// Text entries are deflated ahead, in parallel (see ahead.go), and
 	// written in path order like the rest.
-	a := startAhead(files, parallelism)
+	a := startAhead(files, entries, parallelism)
 	defer a.stop()
 	for i, f := range files {
 		if d := a.result(i); d != nil && !d.inTurn {
 			err = d.err
-			if err == nil {
+			switch {
+			case err != nil:
+			case d.stored:
+				// Its checksum computed ahead: copied in one pass.
+				err = writeStored(zw, f, d.crc, d.size, mod)
+			default:
 				err = writeDeflated(zw, f.Path, d, mod)
 			}
 			a.release(d)
 		} else {
-			err = writeEntry(zw, f, mod)
 			if d != nil {
 				a.release(d)
 			}
+			if e := entries[i]; e != nil {
+				err = e.write(zw, f, mod)
+			} else {
+				err = writeEntry(zw, f, mod)
+			}
 		}
+		entries[i].done()
+		entries[i] = nil
 		if err != nil {
 			return err
 		}
@@ -271,6 +292,14 @@ func rawHeader(h *zip.FileHeader) {
 
 func writeEntry(zw *zip.Writer, f File, mod time.Time) error {
 	method := methodFor(f.Path)
+	if f.rendered() {
+		buf, err := f.render()
+		if err != nil {
+			return fmt.Errorf("%s: %w", f.Path, err)
+		}
+		defer putBuf(buf)
+		return writeData(zw, f.Path, buf.Bytes(), method, mod)
+	}
 	if f.Data != nil || f.Source == "" {
 		return writeData(zw, f.Path, f.Data, method, mod)
 	}
@@ -337,7 +366,14 @@ func writeSource(zw *zip.Writer, f File, method uint16, mod time.Time) error {
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
-	h.CRC32 = sum.Sum32()
+	return copyStored(zw, f, src, sum.Sum32(), n, mod)
+}
+
+// copyStored writes the stored entry of f, whose checksum and size are
+// crc and n, copying it from src.
+func copyStored(zw *zip.Writer, f File, src io.Reader, crc uint32, n int64, mod time.Time) error {
+	h := header(f.Path, zip.Store, mod)
+	h.CRC32 = crc
 	h.CompressedSize64 = uint64(n)
 	h.UncompressedSize64 = uint64(n)
 	rawHeader(h)

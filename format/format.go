@@ -25,6 +25,11 @@ const (
 // Options are the choices a build passes to every format.
 type Options struct {
 	Layout Layout
+	// RenderAtWrite has the units' pages rendered as the packages are
+	// written (dist.File.Render) instead of held in memory, rendered, until
+	// then: for a build that writes its packages with dist.WriteAll. The
+	// files are the same; only their Data is nil.
+	RenderAtWrite bool
 }
 
 // Format builds packages of one kind from a loaded course.

@@ -145,7 +145,7 @@ func build(c *course.Course, opts format.Options, f format.Format, manifest func
 	if err != nil {
 		return nil, err
 	}
-	return bundle.Packages(c, plans, f, func(plan bundle.Plan, contents bundle.Contents) (string, *etree.Document, error) {
+	return bundle.Packages(c, plans, f, opts, func(plan bundle.Plan, contents bundle.Contents) (string, *etree.Document, error) {
 		return "imsmanifest.xml", manifest(c, plan, contents), nil
 	})
 }

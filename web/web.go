@@ -53,12 +53,12 @@ func (Format) Description() string {
 // page per module for the "web" runtime, and the player and assets they
 // use. There is one page per module whatever the layout: the layouts say
 // how an LMS launches and tracks a course, and here there is no LMS.
-func (f Format) Build(c *course.Course, _ format.Options) ([]*dist.Package, error) {
+func (f Format) Build(c *course.Course, opts format.Options) ([]*dist.Package, error) {
 	units, err := Units(c)
 	if err != nil {
 		return nil, err
 	}
-	contents, err := bundle.Build(c, units, f.Runtime())
+	contents, err := bundle.BuildWith(c, units, f.Runtime(), opts)
 	if err != nil {
 		return nil, err
 	}

@@ -52,7 +52,7 @@ func (f CMI5) Build(c *course.Course, opts format.Options) ([]*dist.Package, err
 	if err != nil {
 		return nil, err
 	}
-	return bundle.Packages(c, plans, f, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
+	return bundle.Packages(c, plans, f, opts, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
 		doc, err := CourseStructure(c, plan)
 		return "cmi5.xml", doc, err
 	})

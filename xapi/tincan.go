@@ -58,7 +58,7 @@ func (f TinCan) Build(c *course.Course, opts format.Options) ([]*dist.Package, e
 	if err != nil {
 		return nil, err
 	}
-	return bundle.Packages(c, plans, f, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
+	return bundle.Packages(c, plans, f, opts, func(plan bundle.Plan, _ bundle.Contents) (string, *etree.Document, error) {
 		doc, err := TinCanXML(c, plan)
 		return "tincan.xml", doc, err
 	})

@@ -68,6 +68,7 @@ fixed default.`,
 			if isTerminal(cmd.ErrOrStderr()) {
 				opts.Progress = func(step string) { fmt.Fprintf(cmd.ErrOrStderr(), "%s…\n", step) }
 			}
+			tuneMemory(dir, getenv)
 			if len(opts.Brands) > 0 {
 				return buildBrands(cmd, dir, opts, o.json)
 			}

@@ -1,0 +1,236 @@
+package dist
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"hash/crc32"
+	"hash/maphash"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The zips of one WriteAll (every format of a build, say) have many
+// entries in common: the player's scripts and style sheet and the course's
+// media are the same bytes at the same path in each. Such an entry is
+// compressed once, or for a stored entry checksummed once, and the result
+// is written into every zip that holds it. Since an entry's bytes in a zip
+// depend only on its path, its content and the modification time (the
+// same for the whole WriteAll), each zip is byte for byte what it would
+// have been on its own.
+
+// shared lists the entries that several zips of one WriteAll hold.
+type shared struct {
+	byFile map[fileKey]*sharedEntry
+}
+
+// fileKey names a file of one package.
+type fileKey struct {
+	pkg  *Package
+	path string
+}
+
+// sharedKey identifies the content of an entry: a file on disk by its
+// name, a file in memory by its size and hash (and, on a match, by
+// comparing the bytes).
+type sharedKey struct {
+	path, source string
+	method       uint16
+	size         int
+	sum          uint64
+}
+
+// sharedEntry is one entry that several zips hold.
+type sharedEntry struct {
+	once sync.Once
+	// users counts the zips that have yet to write the entry; the last
+	// one lets go of the compressed bytes.
+	users atomic.Int32
+	// res is the entry compressed (comp is then owned by the entry, not
+	// pooled) or, for a stored one, its checksum and size.
+	res deflated
+}
+
+// planShared finds the entries that more than one zip of pkgs holds, or
+// returns nil when there are none. Folders are left out: their files are
+// copied as they are.
+func planShared(pkgs []*Package) *shared {
+	zips := 0
+	for _, p := range pkgs {
+		if !p.Folder {
+			zips++
+		}
+	}
+	if zips < 2 {
+		return nil
+	}
+	seed := maphash.MakeSeed()
+	type candidate struct {
+		e    *sharedEntry
+		data []byte
+	}
+	byKey := map[sharedKey]*candidate{}
+	sh := &shared{byFile: map[fileKey]*sharedEntry{}}
+	for _, p := range pkgs {
+		if p.Folder {
+			continue
+		}
+		for _, f := range p.Files {
+			k, ok := contentKey(f, seed)
+			if !ok {
+				continue
+			}
+			fk := fileKey{p, f.Path}
+			if _, dup := sh.byFile[fk]; dup {
+				// A path twice in one package: an error, reported when
+				// the zip is written.
+				continue
+			}
+			c := byKey[k]
+			if c == nil {
+				c = &candidate{e: &sharedEntry{}, data: f.Data}
+				byKey[k] = c
+			} else if f.Data != nil && !bytes.Equal(c.data, f.Data) {
+				continue // the same hash, not the same bytes
+			}
+			c.e.users.Add(1)
+			sh.byFile[fk] = c.e
+		}
+	}
+	for fk, e := range sh.byFile {
+		if e.users.Load() < 2 {
+			delete(sh.byFile, fk)
+		}
+	}
+	if len(sh.byFile) == 0 {
+		return nil
+	}
+	return sh
+}
+
+// contentKey is the key of f's content, and whether f's entry is one to
+// share: a deflated entry that can be deflated ahead (so that it is
+// written with writeDeflated's bytes), or a stored one streamed from
+// disk. Rendered files are left out: they are made as they are written,
+// and those of different formats differ.
+func contentKey(f File, seed maphash.Seed) (sharedKey, bool) {
+	method := methodFor(f.Path)
+	k := sharedKey{path: f.Path, method: method}
+	switch {
+	case f.Data != nil:
+		if method != zip.Deflate || !canDeflateAhead(f) {
+			return k, false
+		}
+		k.size, k.sum = len(f.Data), maphash.Bytes(seed, f.Data)
+	case f.Render != nil || f.Source == "":
+		return k, false
+	case method == zip.Deflate && !canDeflateAhead(f):
+		return k, false
+	default:
+		k.source = f.Source
+	}
+	return k, true
+}
+
+// entries returns the shared entry of each of files (p's, sorted), nil
+// for those that are p's alone.
+func (sh *shared) entries(p *Package, files []File) []*sharedEntry {
+	out := make([]*sharedEntry, len(files))
+	if sh == nil {
+		return out
+	}
+	for i, f := range files {
+		out[i] = sh.byFile[fileKey{p, f.Path}]
+	}
+	return out
+}
+
+// done tells e that one of its zips no longer needs it.
+func (e *sharedEntry) done() {
+	if e != nil && e.users.Add(-1) == 0 {
+		e.res.comp = nil
+	}
+}
+
+// compute deflates f, or for a stored entry checksums it, the first time
+// it is called.
+func (e *sharedEntry) compute(f File) {
+	e.once.Do(func() {
+		if methodFor(f.Path) == zip.Deflate {
+			deflateEntry(f, &e.res)
+			if e.res.buf != nil {
+				// The bytes are kept until every zip has written them:
+				// copied out of the pooled buffer at their size.
+				e.res.comp = bytes.Clone(e.res.comp)
+				putBuf(e.res.buf)
+				e.res.buf = nil
+			}
+			return
+		}
+		e.res.crc, e.res.size, e.res.err = sourceCRC(f)
+	})
+}
+
+// deflated gives d the entry deflated, for a zip's deflating ahead.
+func (e *sharedEntry) deflated(f File, d *deflated) {
+	e.compute(f)
+	d.comp, d.buf, d.crc, d.size, d.inTurn, d.err = e.res.comp, nil, e.res.crc, e.res.size, e.res.inTurn, e.res.err
+}
+
+// writeStored writes the stored entry of f.Source, whose CRC-32 and size
+// are crc and n, reading the file once more.
+func writeStored(zw *zip.Writer, f File, crc uint32, n int64, mod time.Time) error {
+	src, err := openSource(f)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	return copyStored(zw, f, src, crc, n, mod)
+}
+
+// write writes the entry of f, which e shares, to zw.
+func (e *sharedEntry) write(zw *zip.Writer, f File, mod time.Time) error {
+	e.compute(f)
+	switch {
+	case e.res.err != nil:
+		return e.res.err
+	case e.res.inTurn:
+		return writeEntry(zw, f, mod)
+	case methodFor(f.Path) == zip.Deflate:
+		return writeDeflated(zw, f.Path, &e.res, mod)
+	}
+	return writeStored(zw, f, e.res.crc, e.res.size, mod)
+}
+
+// openSource opens f.Source, which must be a regular file.
+func openSource(f File) (*os.File, error) {
+	src, err := os.Open(f.Source)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	if info, err := src.Stat(); err != nil {
+		src.Close()
+		return nil, fmt.Errorf("%s: %w", f.Path, err)
+	} else if !info.Mode().IsRegular() {
+		src.Close()
+		return nil, fmt.Errorf("%s: source %s is not a regular file", f.Path, f.Source)
+	}
+	return src, nil
+}
+
+// sourceCRC is the CRC-32 and size of f.Source, read once.
+func sourceCRC(f File) (uint32, int64, error) {
+	src, err := openSource(f)
+	if err != nil {
+		return 0, 0, err
+	}
+	defer src.Close()
+	sum := crc32.NewIEEE()
+	n, err := copyBuffered(sum, src)
+	if err != nil {
+		return 0, 0, fmt.Errorf("%s: %w", f.Path, err)
+	}
+	return sum.Sum32(), n, nil
+}

@@ -1,0 +1,229 @@
+package dist
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// formatPackages are zips like those of every format of one build: the
+// same player files (equal bytes in separate slices), the same media and
+// text assets on disk, pages that differ per format, pages rendered as they
+// are written, and a file at the same path with other bytes in one of
+// them; and a folder with the files of the last.
+func formatPackages(t *testing.T) []*Package {
+	dir := t.TempDir()
+	video := filepath.Join(dir, "clip.mp4")
+	writeLarge(t, video, 1<<20)
+	captions := filepath.Join(dir, "clip.vtt")
+	if err := os.WriteFile(captions, bytes.Repeat([]byte("WEBVTT cue text\n"), 4000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	photo := filepath.Join(dir, "photo.jpg")
+	writeLarge(t, photo, 100<<10)
+	var pkgs []*Package
+	for i, rt := range []string{"scorm12", "scorm2004", "xapi", "web"} {
+		p := &Package{Name: "course-" + rt + ".zip"}
+		for _, name := range []string{"core.js", "player.js", "player.css"} {
+			p.Add("player/"+name, []byte(strings.Repeat("function "+name+"() { return 1 }\n", 300)))
+		}
+		adapter := "shared adapter"
+		if i == 1 {
+			adapter = "another adapter" // the same path, other bytes
+		}
+		p.Add("player/adapter.js", []byte(strings.Repeat(adapter+"\n", 500)))
+		for m := range 6 {
+			page := fmt.Sprintf("m%d.html", m)
+			p.Add("data-"+page, []byte(strings.Repeat(fmt.Sprintf("<p>Module %d for %s.</p>\n", m, rt), 400)))
+			p.AddRendered(page, func(w io.Writer) error {
+				_, err := fmt.Fprint(w, strings.Repeat(fmt.Sprintf("<p>Rendered %d for %s.</p>\n", m, rt), 400))
+				return err
+			})
+		}
+		p.AddFile("media/clip.mp4", video)
+		p.AddFile("media/clip.vtt", captions)
+		p.AddFile("media/photo.jpg", photo)
+		p.Add("media/inline.png", bytes.Repeat([]byte{0x89, 'P', 'N', 'G'}, 5000))
+		if i == 2 {
+			p.AddFile("media/other-name.vtt", captions) // the same source at another path
+		}
+		pkgs = append(pkgs, p)
+	}
+	last := pkgs[len(pkgs)-1]
+	return append(pkgs, &Package{Name: "course-web", Files: last.Files, Folder: true})
+}
+
+func TestPlanShared(t *testing.T) {
+	pkgs := formatPackages(t)
+	sh := planShared(pkgs)
+	if sh == nil {
+		t.Fatal("nothing shared")
+	}
+	users := map[string]int32{}
+	for fk, e := range sh.byFile {
+		if fk.pkg.Folder {
+			t.Errorf("%s: a folder's file is shared", fk.path)
+		}
+		users[fk.path] = e.users.Load()
+	}
+	want := map[string]int32{
+		"player/core.js": 4, "player/player.js": 4, "player/player.css": 4,
+		"player/adapter.js": 3, // not the one with other bytes
+		"media/clip.mp4":    4, "media/clip.vtt": 4, "media/photo.jpg": 4,
+	}
+	for path, n := range want {
+		if users[path] != n {
+			t.Errorf("%s: shared by %d zips, want %d", path, users[path], n)
+		}
+	}
+	for path := range users {
+		if _, ok := want[path]; !ok {
+			t.Errorf("%s is shared; it should not be", path)
+		}
+	}
+	// One zip, or a zip and a folder, share nothing.
+	if planShared(pkgs[3:]) != nil || planShared(pkgs[:1]) != nil {
+		t.Error("a single zip has shared entries")
+	}
+}
+
+// TestSharedEntriesAreByteIdentical writes zips with shared entries, as
+// WriteAll does, and compares each with the zip written on its own.
+func TestSharedEntriesAreByteIdentical(t *testing.T) {
+	pkgs := formatPackages(t)
+	for _, n := range []int{1, 2, 4} {
+		withParallelism(n, func() {
+			dir := t.TempDir()
+			written, err := WriteAll(dir, pkgs, ZipOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, w := range written {
+				if pkgs[i].Folder {
+					continue
+				}
+				got, err := os.ReadFile(w.Path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want []byte
+				withParallelism(1, func() { want = writeBytes(t, pkgs[i], ZipOptions{}) })
+				if !bytes.Equal(got, want) {
+					t.Errorf("parallelism %d: %s differs from the zip written on its own", n, pkgs[i].Name)
+				}
+			}
+			// The folder has the rendered files' bytes.
+			page, err := os.ReadFile(filepath.Join(dir, "course-web", "m2.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Repeat("<p>Rendered 2 for web.</p>\n", 400); string(page) != want {
+				t.Errorf("the folder's rendered page is %q", page[:40])
+			}
+		})
+	}
+}
+
+// TestSharedEntriesLetGo checks that the compressed bytes of a shared
+// entry are dropped once every zip has written it.
+func TestSharedEntriesLetGo(t *testing.T) {
+	pkgs := formatPackages(t)[:3]
+	sh := planShared(pkgs)
+	for _, p := range pkgs {
+		if err := writeZip(io.Discard, p, mustModTime(t), sh); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for fk, e := range sh.byFile {
+		if e.users.Load() != 0 || e.res.comp != nil {
+			t.Errorf("%s: %d users left, %d bytes held", fk.path, e.users.Load(), len(e.res.comp))
+		}
+	}
+}
+
+func mustModTime(t *testing.T) time.Time {
+	mod, err := ZipOptions{}.modTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mod
+}
+
+// TestSharedEntryErrors: a shared source that is missing, or that is a
+// folder, fails every zip holding it with the error it gives on its own.
+func TestSharedEntryErrors(t *testing.T) {
+	for _, bad := range []string{filepath.Join(t.TempDir(), "missing.mp4"), t.TempDir()} {
+		for _, path := range []string{"media/bad.mp4", "media/bad.vtt"} {
+			var pkgs []*Package
+			for _, name := range []string{"a.zip", "b.zip"} {
+				p := smallPackage(name)
+				p.AddFile(path, bad)
+				pkgs = append(pkgs, p)
+			}
+			want := WriteZip(io.Discard, pkgs[0], ZipOptions{})
+			if want == nil {
+				t.Fatalf("%s: no error on its own", path)
+			}
+			_, err := WriteAll(t.TempDir(), pkgs, ZipOptions{})
+			if err == nil || !strings.Contains(err.Error(), strings.TrimPrefix(want.Error(), "dist: ")) {
+				t.Errorf("%s: got %v, want %v", path, err, want)
+			}
+		}
+	}
+}
+
+// TestRenderedFiles: a file made by Render is written, to a zip and to a
+// folder, as the same file given as Data; a failing Render fails the
+// package.
+func TestRenderedFiles(t *testing.T) {
+	content := func(i int) []byte {
+		return []byte(strings.Repeat(fmt.Sprintf("<p>page %d</p>\n", i), i*50))
+	}
+	data := &Package{Name: "p.zip"}
+	rendered := &Package{Name: "p.zip"}
+	for i := range 12 {
+		path := fmt.Sprintf("p%02d.html", i)
+		if i == 11 {
+			path = "p.png" // a stored entry
+		}
+		data.Add(path, content(i))
+		rendered.AddRendered(path, func(w io.Writer) error { _, err := w.Write(content(i)); return err })
+	}
+	for _, n := range []int{1, 4} {
+		withParallelism(n, func() {
+			if !bytes.Equal(writeBytes(t, rendered, ZipOptions{}), writeBytes(t, data, ZipOptions{})) {
+				t.Errorf("parallelism %d: the zips differ", n)
+			}
+		})
+	}
+	dirData, dirRendered := t.TempDir(), t.TempDir()
+	if _, err := WriteAll(dirData, []*Package{{Name: "p", Files: data.Files, Folder: true}}, ZipOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := WriteAll(dirRendered, []*Package{{Name: "p", Files: rendered.Files, Folder: true}}, ZipOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a, b := readTree(t, filepath.Join(dirData, "p")), readTree(t, filepath.Join(dirRendered, "p"))
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("the folders differ")
+	}
+
+	failing := errors.New("template broke")
+	rendered.AddRendered("zz.html", func(io.Writer) error { return failing })
+	for _, n := range []int{1, 4} {
+		withParallelism(n, func() {
+			if err := WriteZip(io.Discard, rendered, ZipOptions{}); !errors.Is(err, failing) || !strings.Contains(err.Error(), "zz.html") {
+				t.Errorf("parallelism %d: got %v", n, err)
+			}
+		})
+	}
+	if _, err := WriteAll(t.TempDir(), []*Package{{Name: "p", Files: rendered.Files, Folder: true}}, ZipOptions{}); !errors.Is(err, failing) {
+		t.Errorf("folder: got %v", err)
+	}
+}
