@@ -19,6 +19,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/tdewolff/parse/v2"
+
 	"github.com/coursepack/coursepack/course"
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/i18n"
@@ -152,7 +154,18 @@ func Layered(dir string) (*Set, error) {
 			return nil
 		}
 		if rel != PageTemplate {
-			s.files[rel] = data
+			// Packages carry it minified; a script that does not parse is
+			// reported at its place.
+			min, err := minifyFile(rel, data)
+			var syntax *parse.Error
+			switch {
+			case errors.As(err, &syntax):
+				errs = append(errs, course.Error{File: file, Line: syntax.Line, Col: syntax.Column, Msg: "the script does not parse: " + syntax.Message})
+			case err != nil:
+				return err
+			default:
+				s.files[rel] = min
+			}
 			return nil
 		}
 		page, err := template.New(PageTemplate).Parse(string(data))

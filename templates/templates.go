@@ -102,7 +102,8 @@ func Render(w io.Writer, v View) error {
 
 // PlayerFiles returns the static files a page of runtime loads: the core,
 // the runtime's adapters, the activities, the user interface and the style
-// sheet, with paths such as "player/core.js", sorted by path.
+// sheet, with paths such as "player/core.js", sorted by path. Scripts and
+// the style sheet are minified (see minify.go).
 func PlayerFiles(runtime string) ([]dist.File, error) {
 	scripts, ok := adapters[runtime]
 	if !ok {
@@ -117,6 +118,9 @@ func PlayerFiles(runtime string) ([]dist.File, error) {
 		data, err := files.ReadFile("player/" + name)
 		if err != nil {
 			return nil, err
+		}
+		if data, err = minifyFile("player/"+name, data); err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
 		}
 		out = append(out, dist.File{Path: "player/" + name, Data: data})
 	}

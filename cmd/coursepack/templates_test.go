@@ -91,7 +91,7 @@ func TestTemplateOverrides(t *testing.T) {
 	}
 	for _, pkg := range []string{"tiny-scorm12.zip", "tiny-cmi5.zip"} {
 		files := zipFiles(t, filepath.Join(out, pkg))
-		if files["player/player.css"] != "/* brand */ body { color: #123456 }\n" {
+		if files["player/player.css"] != "body{color:#123456}" { // minified, as packages carry it
 			t.Errorf("%s: player.css is not the override", pkg)
 		}
 		embedded, _ := templates.PlayerFiles("scorm12")
