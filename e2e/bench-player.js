@@ -31,8 +31,14 @@
 //   fcp         first contentful paint (the page's text is readable before
 //               the scripts run, since they load at the end of the page)
 //   dcl, load   DOMContentLoaded and load, from navigation timing
+//
+// The baseline, measured in the same run: the same unit page with its
+// scripts taken out (the same HTML and style sheet, no player), opened N
+// times on its own from the same server; plain is its first contentful
+// paint, the moment a browser shows such a page at all, and ratio is
+// firstPage / plain (medians).
 
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { launchBrowser } from "./lib/browser.js";
@@ -99,10 +105,11 @@ const ms = (x) => (Number.isNaN(x) ? "-" : x.toFixed(1));
 async function prepare(format, tmp, lrs) {
   const pkg = await buildPackage({ format, out: path.join(tmp, format) });
   const server = await startServer({ pkgDir: pkg.dir });
-  let open;
+  let open, unit;
   if (format === "scorm12" || format === "scorm2004") {
     const manifest = parseManifest(await readFile(path.join(pkg.dir, "imsmanifest.xml"), "utf8"));
     const sco = manifest.scos[0];
+    unit = sco.href;
     const scorm = sco.version === "2004" ? "2004" : "1.2";
     open = async (page) => {
       const { url } = server.addRun({ launch: sco.launch, title: sco.title, scorm, preload: lmsData(sco) });
@@ -112,6 +119,7 @@ async function prepare(format, tmp, lrs) {
     };
   } else if (format === "xapi") {
     const tincan = parseTincan(await readFile(path.join(pkg.dir, "tincan.xml"), "utf8"));
+    unit = tincan.launch.launch;
     open = async (page) => {
       const L = lrs.tinCanLaunch({ activityId: tincan.launch.id });
       await page.goto(withQuery(`${server.origin}/pkg/${tincan.launch.launch}`, L.query));
@@ -119,6 +127,7 @@ async function prepare(format, tmp, lrs) {
     };
   } else if (format === "cmi5") {
     const au = parseCmi5(await readFile(path.join(pkg.dir, "cmi5.xml"), "utf8")).aus[0];
+    unit = au.url;
     open = async (page) => {
       const L = lrs.cmi5Launch({ publisherId: au.id, moveOn: au.moveOn, masteryScore: au.masteryScore, returnURL: lrs.returnURL });
       await page.goto(withQuery(`${server.origin}/pkg/${au.url}`, L.query));
@@ -128,6 +137,7 @@ async function prepare(format, tmp, lrs) {
     const index = await readFile(path.join(pkg.dir, "index.html"), "utf8");
     const first = /href="([^"/]+\.html)"/.exec(index)?.[1];
     if (!first) throw new Error("index.html links no module page");
+    unit = first;
     open = async (page) => {
       await page.goto(`${server.origin}/pkg/${first}`);
       return page.mainFrame();
@@ -135,7 +145,22 @@ async function prepare(format, tmp, lrs) {
   } else {
     throw new Error(`unknown format ${format}`);
   }
-  return { open, close: () => server.close() };
+  // The baseline page: the unit's page without its scripts, beside it.
+  const unitPath = unit.split(/[?#]/)[0];
+  const plainPath = path.posix.join(path.posix.dirname(unitPath), "bench-plain.html");
+  const html = await readFile(path.join(pkg.dir, unitPath), "utf8");
+  await writeFile(path.join(pkg.dir, plainPath), html.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, ""));
+  const openPlain = async (page) => {
+    await page.goto(`${server.origin}/pkg/${plainPath}`);
+    return page.mainFrame();
+  };
+  return { open, openPlain, close: () => server.close() };
+}
+
+/** paint waits in frame for its first contentful paint and returns it. */
+async function paint(frame) {
+  await frame.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, null, { timeout: 15000, polling: 20 });
+  return frame.evaluate(() => performance.getEntriesByName("first-contentful-paint")[0].startTime);
 }
 
 async function main() {
@@ -152,8 +177,9 @@ async function main() {
   console.log(`# ms from the unit page's navigation start: median / p90`);
   try {
     for (const format of FORMATS) {
-      const { open, close } = await prepare(format, tmp.dir, lrs);
+      const { open, openPlain, close } = await prepare(format, tmp.dir, lrs);
       const runs = [];
+      const plain = [];
       try {
         // One launch to warm the server, the browser and the disk cache.
         for (let i = 0; i <= N; i++) {
@@ -167,12 +193,23 @@ async function main() {
           } finally {
             await context.close();
           }
+          const bare = await browser.newContext();
+          try {
+            const fcp = await paint(await openPlain(await bare.newPage()));
+            if (i > 0) plain.push(fcp);
+          } finally {
+            await bare.close();
+          }
         }
       } finally {
         await close();
       }
       const col = (k) => `${k}=${ms(quantile(runs.map((r) => r[k]), 0.5))}/${ms(quantile(runs.map((r) => r[k]), 0.9))}`;
-      console.log(`${format.padEnd(9)} ${col("firstPage")} ${col("html")} ${col("assets")} ${col("fcp")} ${col("dcl")} ${col("load")}`);
+      const ratio = quantile(runs.map((r) => r.firstPage), 0.5) / quantile(plain, 0.5);
+      console.log(
+        `${format.padEnd(9)} ${col("firstPage")} plain=${ms(quantile(plain, 0.5))}/${ms(quantile(plain, 0.9))} ratio=${ratio.toFixed(2)} ` +
+          `${col("html")} ${col("assets")} ${col("fcp")} ${col("dcl")} ${col("load")}`,
+      );
     }
   } finally {
     await browser.close();

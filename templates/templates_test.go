@@ -126,11 +126,11 @@ func TestRender(t *testing.T) {
 		"<!DOCTYPE html>",
 		`<html lang="en-GB">`,
 		`<link rel="stylesheet" href="player/player.css">`,
-		`<script src="player/core.js"></script>`,
-		`<script src="player/scorm12.js"></script>`,
-		`<script src="player/local.js"></script>`,
-		`<script src="player/activities.js"></script>`,
-		`<script src="player/player.js"></script>`,
+		`<script defer src="player/core.js"></script>`,
+		`<script defer src="player/scorm12.js"></script>`,
+		`<script defer src="player/local.js"></script>`,
+		`<script defer src="player/activities.js"></script>`,
+		`<script defer src="player/player.js"></script>`,
 		`<p class="cp-notice cp-notice-warn" id="cp-store-notice" role="status" hidden></p>`,
 		`<a class="cp-skip" href="#cp-main">Skip to content</a>`,
 		`<header class="cp-header">`, `<nav class="cp-contents"`, `<main class="cp-main" id="cp-main" tabindex="-1">`,
@@ -216,7 +216,7 @@ func TestRenderWebRuntimeWithoutTheme(t *testing.T) {
 			t.Errorf("unexpected %s", bad)
 		}
 	}
-	if !strings.Contains(html, `<script src="player/local.js"></script>`) {
+	if !strings.Contains(html, `<script defer src="player/local.js"></script>`) {
 		t.Error("no standalone adapter")
 	}
 }
@@ -393,7 +393,7 @@ func TestConfigXAPI(t *testing.T) {
 	c.Modules[1].Reflections = []*course.Reflection{{ID: "change-r1", Prompt: "<p>Why?</p>"}}
 	for _, runtime := range []string{"xapi", "cmi5"} {
 		html := render(t, View{Course: c, Modules: c.Modules, Runtime: runtime})
-		if !strings.Contains(html, `<script src="player/lrs.js"></script>`) || !strings.Contains(html, `<script src="player/`+runtime+`.js"></script>`) {
+		if !strings.Contains(html, `<script defer src="player/lrs.js"></script>`) || !strings.Contains(html, `<script defer src="player/`+runtime+`.js"></script>`) {
 			t.Errorf("%s: adapter scripts missing", runtime)
 		}
 		cfg := parseConfig(t, html)
