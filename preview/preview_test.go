@@ -262,7 +262,7 @@ func TestUnits(t *testing.T) {
 	} {
 		t.Run(tt.format+"-"+string(tt.layout)+"-"+filepath.Base(tt.dir), func(t *testing.T) {
 			if _, err := os.Stat(tt.dir); err != nil {
-				t.Skip(err)
+				t.Fatal(err)
 			}
 			s, _, _ := start(t, Options{Dir: tt.dir, Format: tt.format, Layout: tt.layout})
 			st := s.Current()

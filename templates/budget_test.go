@@ -142,7 +142,7 @@ func TestStateBudgetExample(t *testing.T) {
 	_, file, _, _ := runtime.Caller(0)
 	c, err := course.Load(filepath.Join(filepath.Dir(file), "..", "examples", "stepping-into-leadership"))
 	if err != nil {
-		t.Skipf("example course: %v", err)
+		t.Fatalf("example course: %v", err)
 	}
 	for _, m := range c.Modules {
 		w, l := StateBudget([]*course.Module{m}, "scorm12")
