@@ -19,6 +19,26 @@ import (
 
 // snapshot lists every file under dir with its size and modification time,
 // to check that Load writes nothing.
+// refused calls load, which loads the course in dir, and checks that it
+// refused the course with Errors and changed nothing in dir's folder; it
+// returns the Errors.
+func refused(t *testing.T, dir string, load func() (*Course, error)) Errors {
+	t.Helper()
+	before := snapshot(t, filepath.Dir(dir))
+	c, err := load()
+	if after := snapshot(t, filepath.Dir(dir)); after != before {
+		t.Errorf("Load changed the folder:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	if c != nil {
+		t.Errorf("Load returned a course as well as an error")
+	}
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("Load error = %v (%T), want Errors", err, err)
+	}
+	return errs
+}
+
 func snapshot(t *testing.T, dir string) string {
 	t.Helper()
 	var lines []string
@@ -48,18 +68,7 @@ func TestLoadBroken(t *testing.T) {
 		name := strings.TrimSuffix(filepath.Base(archive), ".txtar")
 		t.Run(name, func(t *testing.T) {
 			dir, want := txtar.Extract(t, archive)
-			before := snapshot(t, filepath.Dir(dir))
-			c, err := Load(dir)
-			if after := snapshot(t, filepath.Dir(dir)); after != before {
-				t.Errorf("Load changed the folder:\nbefore:\n%s\nafter:\n%s", before, after)
-			}
-			if c != nil {
-				t.Errorf("Load returned a course as well as an error")
-			}
-			var errs Errors
-			if !errors.As(err, &errs) {
-				t.Fatalf("Load error = %v (%T), want Errors", err, err)
-			}
+			errs := refused(t, dir, func() (*Course, error) { return Load(dir) })
 			var got []string
 			for _, e := range errs {
 				got = append(got, e.Error())
@@ -73,8 +82,8 @@ func TestLoadBroken(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
-			if err.Error() != strings.Join(got, "\n") {
-				t.Errorf("Errors.Error() = %q, want the problems one per line", err.Error())
+			if errs.Error() != strings.Join(got, "\n") {
+				t.Errorf("Errors.Error() = %q, want the problems one per line", errs.Error())
 			}
 		})
 	}

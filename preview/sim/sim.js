@@ -324,6 +324,14 @@
     };
     return p(d.getHours()) + ":" + p(d.getMinutes()) + ":" + p(d.getSeconds()) + "." + p(d.getMilliseconds(), 3);
   }
+  /* appendSpan adds to li a span of class cls holding text. */
+  function appendSpan(li, cls, text) {
+    var span = document.createElement("span");
+    span.className = cls;
+    span.textContent = text;
+    li.appendChild(span);
+  }
+
   function addLog(li) {
     var atEnd = logScroll.scrollTop + logScroll.clientHeight >= logScroll.scrollHeight - 30;
     logList.appendChild(li);
@@ -333,10 +341,7 @@
   function logEvent(text, cls) {
     var li = document.createElement("li");
     li.className = "event" + (cls ? " " + cls : "");
-    var t = document.createElement("span");
-    t.className = "t";
-    t.textContent = clock();
-    li.appendChild(t);
+    appendSpan(li, "t", clock());
     li.appendChild(document.createTextNode("LMS: " + text));
     addLog(li);
   }
@@ -347,22 +352,13 @@
     li.hidden = !!e.quiet && !$("show-quiet").checked;
     li.setAttribute("data-fn", e.fn);
     li.setAttribute("data-error", e.error);
-    var t = document.createElement("span");
-    t.className = "t";
-    t.textContent = clock(e.time);
-    li.appendChild(t);
+    appendSpan(li, "t", clock(e.time));
     li.appendChild(document.createTextNode(e.fn + "(" + e.args.map(short).join(", ") + ") → " + short(e.result)));
     if (failed) {
-      var err = document.createElement("span");
-      err.className = "err";
-      err.textContent = "  ✗ " + e.error + " " + e.errorText + (e.diagnostic ? ": " + e.diagnostic : "");
-      li.appendChild(err);
+      appendSpan(li, "err", "  ✗ " + e.error + " " + e.errorText + (e.diagnostic ? ": " + e.diagnostic : ""));
     }
     if (e.note) {
-      var n = document.createElement("span");
-      n.className = "note";
-      n.textContent = "  ⚑ " + e.note;
-      li.appendChild(n);
+      appendSpan(li, "note", "  ⚑ " + e.note);
     }
     addLog(li);
     if (!e.quiet) scheduleRender();
@@ -542,22 +538,13 @@
     li.setAttribute("data-fn", e.method + " " + e.resource.replace(/\?.*$/, ""));
     li.setAttribute("data-status", String(e.status));
     if (e.launch) li.setAttribute("data-launch", e.launch);
-    var t = document.createElement("span");
-    t.className = "t";
-    t.textContent = clock(e.time);
-    li.appendChild(t);
+    appendSpan(li, "t", clock(e.time));
     li.appendChild(document.createTextNode((e.launch ? e.launch + " " : "") + e.method + " " + e.resource + " → " + e.status));
     if (e.reason) {
-      var err = document.createElement("span");
-      err.className = "err";
-      err.textContent = "  ✗ " + e.reason;
-      li.appendChild(err);
+      appendSpan(li, "err", "  ✗ " + e.reason);
     }
     if (e.note) {
-      var n = document.createElement("span");
-      n.className = "note";
-      n.textContent = "  ⚑ " + e.note;
-      li.appendChild(n);
+      appendSpan(li, "note", "  ⚑ " + e.note);
     }
     addLog(li);
   }
