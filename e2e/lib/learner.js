@@ -106,6 +106,10 @@ export async function passScenario(browser, server, sco) {
     },
   });
   assertCleanRun(r.summary, r.seen);
+  // At most one commit per page turn, however many answers were checked
+  // on the way (and one more as the SCO finishes).
+  const commits = r.summary.calls.filter((c) => c.name === "LMSCommit").length;
+  assert.ok(commits <= r.clicks + 1, `${commits} LMSCommit calls for ${r.clicks} page turns`);
   const want = expectedResult(config);
   assert.equal(answered, want.questions, "questions answered on the walk");
   assertTracked(r.summary, r.seen, { status: [want.status] });
