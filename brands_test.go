@@ -1,12 +1,10 @@
 package coursepack
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,33 +14,10 @@ import (
 	"testing"
 
 	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/internal/ziptest"
 )
 
 const brandsCourse = "testdata/brands-course"
-
-// zipFiles returns the files of a zip by name.
-func zipFiles(t *testing.T, path string) map[string][]byte {
-	t.Helper()
-	r, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	files := map[string][]byte{}
-	for _, f := range r.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f.Name] = data
-	}
-	return files
-}
 
 // listDir lists the names in dir, sorted.
 func listDir(t *testing.T, dir string) []string {
@@ -113,7 +88,7 @@ func TestBuildBrandMatrix(t *testing.T) {
 	for name, bw := range brands {
 		for _, f := range []string{"scorm12", "cmi5"} {
 			zipName := "safe-handling-" + name + "-" + f + ".zip"
-			files := zipFiles(t, filepath.Join(out, zipName))
+			files := ziptest.Files(t, filepath.Join(out, zipName))
 			page := string(files["one.html"])
 			if page == "" {
 				t.Errorf("%s has no one.html", zipName)

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"github.com/coursepack/coursepack/internal/ziptest"
 )
 
 // securityCourse is a course that uses what could weaken a page's policy:
@@ -99,7 +101,7 @@ func TestEveryPageHasAPolicy(t *testing.T) {
 			if !strings.HasSuffix(w.Path, ".zip") {
 				continue
 			}
-			files := zipFiles(t, w.Path)
+			files := ziptest.Files(t, w.Path)
 			names := make([]string, 0, len(files))
 			for name := range files {
 				names = append(names, name)

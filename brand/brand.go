@@ -229,7 +229,7 @@ func (p *checker) errorf(n *yaml.Node, format string, args ...any) {
 func (p *checker) top(root *yaml.Node, o *Overlay) *yaml.Node {
 	root = resolve(root)
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "expected keys and values such as `title: My course`, got %s", describe(root))
+		p.errorf(root, "expected keys and values such as `title: My course`, got %s", course.DescribeNode(root))
 		return nil
 	}
 	p.duplicates(root, "")
@@ -240,7 +240,7 @@ func (p *checker) top(root *yaml.Node, o *Overlay) *yaml.Node {
 		k, v := resolve(root.Content[i]), root.Content[i+1]
 		switch {
 		case k.Kind != yaml.ScalarNode:
-			p.errorf(k, "a key must be a plain word, got %s", describe(k))
+			p.errorf(k, "a key must be a plain word, got %s", course.DescribeNode(k))
 		case k.Value == "brand":
 			p.brand(v, o)
 		case refused[k.Value] != "":
@@ -265,7 +265,7 @@ func (p *checker) brand(v *yaml.Node, o *Overlay) {
 		return
 	}
 	if v.Kind != yaml.MappingNode {
-		p.errorf(v, "brand: expected keys and values such as `name: north-wales`, got %s", describe(v))
+		p.errorf(v, "brand: expected keys and values such as `name: north-wales`, got %s", course.DescribeNode(v))
 		return
 	}
 	keys := []string{"name", "organisation"}
@@ -283,7 +283,7 @@ func (p *checker) brand(v *yaml.Node, o *Overlay) {
 			continue
 		}
 		if val.Kind != yaml.ScalarNode {
-			p.errorf(val, "brand.%s: expected text, got %s", k.Value, describe(val))
+			p.errorf(val, "brand.%s: expected text, got %s", k.Value, course.DescribeNode(val))
 			continue
 		}
 		s := strings.TrimSpace(val.Value)
@@ -338,26 +338,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// describe names the kind of a value as an author would.
-func describe(n *yaml.Node) string {
-	n = resolve(n)
-	switch n.Kind {
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.MappingNode:
-		return "keys and values"
-	case yaml.ScalarNode:
-		switch n.Tag {
-		case "!!null":
-			return "nothing"
-		case "!!int", "!!float":
-			return "a number"
-		case "!!bool":
-			return "true or false"
-		}
-		return "text"
-	}
-	return "something else"
 }

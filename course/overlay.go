@@ -56,6 +56,13 @@ func ParseYAML(file string, data []byte) (*yaml.Node, Errors) {
 	return root, nil
 }
 
+// DescribeNode names the kind of a YAML value as an author would ("a list",
+// "keys and values", "a number", "text"...), for messages about values of
+// the wrong kind.
+func DescribeNode(n *yaml.Node) string {
+	return describe(n)
+}
+
 // Suggest returns the candidate nearest to word when word looks like a
 // typing slip for it, or "".
 func Suggest(word string, candidates []string) string {

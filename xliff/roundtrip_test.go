@@ -1,10 +1,8 @@
 package xliff_test
 
 import (
-	"archive/zip"
 	"context"
 	"errors"
-	"io"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -12,6 +10,7 @@ import (
 
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/internal/ziptest"
 	"github.com/coursepack/coursepack/xliff"
 )
 
@@ -154,7 +153,7 @@ func TestTranslateAndBuild(t *testing.T) {
 	if res.Course.Language != "cy" || res.Course.Title != "CY: Rich course" {
 		t.Errorf("course %q in %q", res.Course.Title, res.Course.Language)
 	}
-	pages := readZip(t, res.Written[0].Path)
+	pages := ziptest.Texts(t, res.Written[0].Path)
 	one, two := pages["one.html"], pages["two.html"]
 	for _, want := range []string{
 		`<html lang="cy">`,
@@ -191,27 +190,4 @@ func TestTranslateAndBuild(t *testing.T) {
 		strings.Join(q[2].Answers, "|") != "CY: Cardiff|CY: Caerdydd" {
 		t.Errorf("questions changed: %+v %+v %+v", q[0], q[1], q[2])
 	}
-}
-
-func readZip(t *testing.T, path string) map[string]string {
-	t.Helper()
-	r, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	out := map[string]string{}
-	for _, f := range r.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = string(data)
-	}
-	return out
 }

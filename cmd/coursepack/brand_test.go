@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/coursepack/coursepack"
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 // brandsCourse is the course with two brand overlays.
@@ -19,32 +20,8 @@ var brandsCourse = filepath.Join("..", "..", "testdata", "brands-course")
 // files (path: content) added, and returns the copy.
 func copyBrands(t *testing.T, extra map[string]string) string {
 	t.Helper()
-	dst := filepath.Join(t.TempDir(), "course")
-	err := filepath.Walk(brandsCourse, func(p string, info os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(brandsCourse, p)
-		if info.IsDir() {
-			if rel == "dist" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, text := range extra {
-		if err := os.WriteFile(filepath.Join(dst, filepath.FromSlash(name)), []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dst := copyDir(t, brandsCourse)
+	txtar.WriteFiles(t, dst, extra)
 	return dst
 }
 

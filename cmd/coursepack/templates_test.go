@@ -1,13 +1,12 @@
 package main
 
 import (
-	"archive/zip"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/coursepack/coursepack/internal/ziptest"
 	"github.com/coursepack/coursepack/templates"
 )
 
@@ -49,27 +48,6 @@ func writeFile(t *testing.T, path, text string) {
 	}
 }
 
-// zipFiles returns the files of a zip by name.
-func zipFiles(t *testing.T, path string) map[string]string {
-	t.Helper()
-	r, err := zip.OpenReader(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	out := map[string]string{}
-	for _, f := range r.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(data)
-	}
-	return out
-}
-
 func TestTemplateOverrides(t *testing.T) {
 	dir := copyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
 	exported := filepath.Join(t.TempDir(), "player")
@@ -90,7 +68,7 @@ func TestTemplateOverrides(t *testing.T) {
 		t.Fatalf("build: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for _, pkg := range []string{"tiny-scorm12.zip", "tiny-cmi5.zip"} {
-		files := zipFiles(t, filepath.Join(out, pkg))
+		files := ziptest.Texts(t, filepath.Join(out, pkg))
 		if files["player/player.css"] != "body{color:#123456}" { // minified, as packages carry it
 			t.Errorf("%s: player.css is not the override", pkg)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/internal/ziptest"
 	"github.com/coursepack/coursepack/xliff"
 )
 
@@ -61,7 +62,7 @@ func TestTranslate(t *testing.T) {
 	if code, _, stderr := runCLI(t, nil, "build", "--format", "scorm12", "--out", dist, out); code != 0 {
 		t.Fatalf("the translated course does not build: %s", stderr)
 	}
-	files := zipFiles(t, filepath.Join(dist, "tiny-scorm12.zip"))
+	files := ziptest.Texts(t, filepath.Join(dist, "tiny-scorm12.zip"))
 	for name, want := range map[string]string{"one.html": "<p>Some text.</p>", "two.html": "CY: Pick the right one."} {
 		if !strings.Contains(files[name], want) || !strings.Contains(files[name], `<html lang="cy">`) {
 			t.Errorf("%s lacks %q", name, want)

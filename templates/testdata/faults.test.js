@@ -133,6 +133,17 @@ function env() {
   return { clock: clock(), storage: memory() };
 }
 
+/* started launches the SCORM 1.2 adapter against a healthy LMS and a
+ * learner, five seconds in (past the first throttled commit). */
+async function started() {
+  const e = env();
+  const api = lms12();
+  const a = launch(api, e);
+  const l = await learner(a);
+  e.clock.advance(5000);
+  return { e, api, a, l };
+}
+
 /* learner plays the player's part: the state, saves as player.js makes
  * them (status and score from CP.result). */
 async function learner(a) {
@@ -214,11 +225,7 @@ test("SetValue refused for suspend_data: set again with backoff, the learner tol
 });
 
 test("Commit refused: committed again with backoff until the LMS takes it", async () => {
-  const e = env();
-  const api = lms12();
-  const a = launch(api, e);
-  const l = await learner(a);
-  e.clock.advance(5000);
+  const { e, api, a, l } = await started();
   const at = [];
   api.faults.LMSCommit = () => (at.push(e.clock.t), "101");
   l.see(0);
@@ -240,11 +247,7 @@ test("Commit refused: committed again with backoff until the LMS takes it", asyn
 });
 
 test("an LMS that never recovers: five retries, one error, the work in the journal, merged into the next launch", async () => {
-  const e = env();
-  const api = lms12();
-  const a = launch(api, e);
-  const l = await learner(a);
-  e.clock.advance(5000);
+  const { e, api, a, l } = await started();
   api.faults.LMSSetValue = () => "101";
   api.faults.LMSCommit = () => "101";
   l.see(0);
