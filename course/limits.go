@@ -59,31 +59,22 @@ func DefaultLimits() Limits {
 
 func (lim Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if lim.CourseFileSize <= 0 {
-		lim.CourseFileSize = d.CourseFileSize
-	}
-	if lim.ModuleFileSize <= 0 {
-		lim.ModuleFileSize = d.ModuleFileSize
-	}
-	if lim.MarkdownSize <= 0 {
-		lim.MarkdownSize = d.MarkdownSize
-	}
-	if lim.FrontMatterSize <= 0 {
-		lim.FrontMatterSize = d.FrontMatterSize
-	}
-	if lim.ModuleLines <= 0 {
-		lim.ModuleLines = d.ModuleLines
-	}
-	if lim.Modules <= 0 {
-		lim.Modules = d.Modules
-	}
-	if lim.Pages <= 0 {
-		lim.Pages = d.Pages
-	}
-	if lim.Questions <= 0 {
-		lim.Questions = d.Questions
-	}
+	orDefault(&lim.CourseFileSize, d.CourseFileSize)
+	orDefault(&lim.ModuleFileSize, d.ModuleFileSize)
+	orDefault(&lim.MarkdownSize, d.MarkdownSize)
+	orDefault(&lim.FrontMatterSize, d.FrontMatterSize)
+	orDefault(&lim.ModuleLines, d.ModuleLines)
+	orDefault(&lim.Modules, d.Modules)
+	orDefault(&lim.Pages, d.Pages)
+	orDefault(&lim.Questions, d.Questions)
 	return lim
+}
+
+// orDefault sets *v to d when it is zero or less.
+func orDefault[T int | int64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // The YAML of course.yaml and of front matter is decoded into a tree of
