@@ -28,17 +28,17 @@ type interactionUse struct {
 // reading the modules one after the other gives: the same problems in the
 // same order, and the first I/O failure.
 func (l *loader) readAllPages() {
-	var todo []*moduleFile
+	var pending []*moduleFile
 	for _, m := range l.modules {
 		if m.ok {
-			todo = append(todo, m)
+			pending = append(pending, m)
 		}
 	}
-	subs := make([]*loader, len(todo))
+	subs := make([]*loader, len(pending))
 	var next sync.Mutex
 	i := 0
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+	for range min(runtime.GOMAXPROCS(0), len(pending)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -47,14 +47,14 @@ func (l *loader) readAllPages() {
 				k := i
 				i++
 				next.Unlock()
-				if k >= len(todo) {
+				if k >= len(pending) {
 					return
 				}
 				sub := *l
 				sub.errs, sub.fatal, sub.uses = problems{}, nil, nil
-				sub.readPages(todo[k])
+				sub.readPages(pending[k])
 				// The module's source is no longer needed.
-				todo[k].data, todo[k].lines = nil, nil
+				pending[k].data, pending[k].lines = nil, nil
 				subs[k] = &sub
 			}
 		}()

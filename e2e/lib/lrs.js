@@ -32,6 +32,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { readBody } from "./server.js";
 
 const require = createRequire(import.meta.url);
 
@@ -159,22 +160,6 @@ function basic(user, pass) {
 
 function credentials(prefix) {
   return basic(`${prefix}-${randomBytes(4).toString("hex")}`, randomBytes(12).toString("hex"));
-}
-
-function readBody(req, limit = 8 << 20) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    req.on("data", (c) => {
-      size += c.length;
-      if (size > limit) {
-        reject(new Error("request body too large"));
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function sleep(ms) {

@@ -105,7 +105,9 @@ function send(res, code, body, type = "text/plain; charset=utf-8") {
   res.end(body);
 }
 
-function readBody(req, limit = 8 << 20) {
+/** readBody reads a request's body as UTF-8 text, refusing one over limit
+ * bytes. */
+export function readBody(req, limit = 8 << 20) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
