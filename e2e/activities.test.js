@@ -16,7 +16,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { buildCourse, exampleCourse, tempDir, unzip } from "./lib/build.js";
+import { exampleCourse, serveSCORM, tempDir } from "./lib/build.js";
 import { launchBrowser, openRun, resumeData, walk } from "./lib/browser.js";
 import {
   answerQuestions,
@@ -32,27 +32,13 @@ import {
   showPage,
   writeReflection,
 } from "./lib/learner.js";
-import { parseManifest } from "./lib/manifest.js";
-import { e2eDir, startServer } from "./lib/server.js";
+import { e2eDir } from "./lib/server.js";
 import { chromiumPath, skipUnless } from "./lib/tools.js";
 
 const fixtureCourse = path.join(e2eDir, "fixtures", "activities-course");
 
 /** A built and served package: its manifest and SCO by module id. */
-async function serve(tmp, course, name) {
-  const zips = await buildCourse({ course, out: path.join(tmp.dir, name) });
-  assert.equal(zips.length, 1);
-  const pkgDir = path.join(tmp.dir, `${name}-pkg`);
-  await unzip(zips[0], pkgDir);
-  const manifest = parseManifest(await readFile(path.join(pkgDir, "imsmanifest.xml"), "utf8"));
-  const server = await startServer({ pkgDir });
-  const sco = (id) => {
-    const s = manifest.scos.find((x) => x.href.replace(/\.html$/, "") === id);
-    assert.ok(s, `no SCO ${id}.html in ${name}: ${manifest.scos.map((x) => x.href)}`);
-    return s;
-  };
-  return { server, manifest, sco };
-}
+const serve = (tmp, course, name) => serveSCORM(tmp, { course, name });
 
 /** seen is what openRun's watchers saw, for assertCleanRun. */
 const seen = (run) => ({ requests: run.requests, consoleErrors: run.consoleErrors });

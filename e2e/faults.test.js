@@ -16,28 +16,17 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { inflateRawSync } from "node:zlib";
-import { buildCourse, tempDir, unzip } from "./lib/build.js";
+import { serveSCORM, tempDir } from "./lib/build.js";
 import { launchBrowser, nextButton, openRun, resumeData, resumeData2004, walk } from "./lib/browser.js";
 import { answerQuestions, showPage, writeReflection } from "./lib/learner.js";
-import { parseManifest } from "./lib/manifest.js";
-import { e2eDir, startServer } from "./lib/server.js";
+import { e2eDir } from "./lib/server.js";
 import { chromiumPath, skipUnless } from "./lib/tools.js";
 
 const fixtureCourse = path.join(e2eDir, "fixtures", "activities-course");
 const failedNotice = /could not be saved in your learning system/i;
 
 /** serve builds the fixture in format, unpacks and serves it. */
-async function serve(tmp, format) {
-  const out = path.join(tmp.dir, format);
-  const zips = await buildCourse({ course: fixtureCourse, out, format });
-  assert.equal(zips.length, 1);
-  const pkgDir = path.join(tmp.dir, `${format}-pkg`);
-  await unzip(zips[0], pkgDir);
-  const manifest = parseManifest(await readFile(path.join(pkgDir, "imsmanifest.xml"), "utf8"));
-  const server = await startServer({ pkgDir });
-  const sco = (id) => manifest.scos.find((x) => x.href.replace(/\.html$/, "") === id);
-  return { server, sco };
-}
+const serve = (tmp, format) => serveSCORM(tmp, { course: fixtureCourse, format, name: format });
 
 /** decodeState reads the player's suspend_data, plain or packed. */
 function decodeState(data) {

@@ -20,10 +20,9 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildCourse, exampleCourse, tempDir, unzip } from "./lib/build.js";
+import { exampleCourse, serveSCORM, tempDir } from "./lib/build.js";
 import { launchBrowser, openRun, walk } from "./lib/browser.js";
 import { answerQuestions, axeScenario, formatViolations, playerConfig, writeReflection } from "./lib/learner.js";
-import { parseManifest } from "./lib/manifest.js";
 import {
   assertClean2004,
   assertInteractions2004,
@@ -35,7 +34,7 @@ import {
   setValues2004,
   toEnd,
 } from "./lib/scorm2004.js";
-import { e2eDir, startServer } from "./lib/server.js";
+import { e2eDir } from "./lib/server.js";
 import { chromiumPath, skipUnless } from "./lib/tools.js";
 
 const fixtureCourse = path.join(e2eDir, "fixtures", "activities-course");
@@ -44,19 +43,9 @@ const fixtureCourse = path.join(e2eDir, "fixtures", "activities-course");
  * it; it returns the manifest, the server and sco(id), the SCO launched
  * from id.html. */
 async function pack(tmp, course, layout, name) {
-  const zips = await buildCourse({ course, layout, format: "scorm2004", out: path.join(tmp.dir, name) });
-  assert.equal(zips.length, 1, `one zip expected, got ${zips.map((z) => path.basename(z))}`);
-  assert.match(path.basename(zips[0]), /^[a-z0-9]+(-[a-z0-9]+)*-scorm2004\.zip$/);
-  const pkgDir = path.join(tmp.dir, `${name}-pkg`);
-  await unzip(zips[0], pkgDir);
-  const manifest = parseManifest(await readFile(path.join(pkgDir, "imsmanifest.xml"), "utf8"));
-  const server = await startServer({ pkgDir });
-  const sco = (id) => {
-    const s = manifest.scos.find((x) => x.href.replace(/\.html$/, "") === id);
-    assert.ok(s, `no SCO ${id}.html in ${name}: ${manifest.scos.map((x) => x.href)}`);
-    return s;
-  };
-  return { manifest, server, sco };
+  const p = await serveSCORM(tmp, { course, layout, format: "scorm2004", name });
+  assert.match(path.basename(p.zip), /^[a-z0-9]+(-[a-z0-9]+)*-scorm2004\.zip$/);
+  return p;
 }
 
 /** sequencing is what the test LMS needs to let scorm-again sequence the

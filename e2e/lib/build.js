@@ -1,14 +1,16 @@
 // Building packages with the coursepack CLI and unpacking them.
 
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { createWriteStream } from "node:fs";
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import yauzl from "yauzl";
-import { e2eDir } from "./server.js";
+import { parseManifest } from "./manifest.js";
+import { e2eDir, startServer } from "./server.js";
 
 const run = promisify(execFile);
 
@@ -109,4 +111,25 @@ export function unzip(zipPath, dest) {
       zip.readEntry();
     });
   });
+}
+
+/**
+ * serveSCORM builds course as one SCORM package (format scorm12 or
+ * scorm2004, in layout) into tmp.dir/name, unpacks it and serves it. It
+ * returns the zip, the parsed manifest, the server, and sco(id): the SCO
+ * launched from id.html (an assertion fails when there is none).
+ */
+export async function serveSCORM(tmp, { course = exampleCourse, layout = "module", format = "scorm12", name }) {
+  const zips = await buildCourse({ course, layout, format, out: path.join(tmp.dir, name) });
+  assert.equal(zips.length, 1, `one zip expected, got ${zips.map((z) => path.basename(z))}`);
+  const pkgDir = path.join(tmp.dir, `${name}-pkg`);
+  await unzip(zips[0], pkgDir);
+  const manifest = parseManifest(await readFile(path.join(pkgDir, "imsmanifest.xml"), "utf8"));
+  const server = await startServer({ pkgDir });
+  const sco = (id) => {
+    const s = manifest.scos.find((x) => x.href.replace(/\.html$/, "") === id);
+    assert.ok(s, `no SCO ${id}.html in ${name}: ${manifest.scos.map((x) => x.href)}`);
+    return s;
+  };
+  return { zip: zips[0], manifest, server, sco };
 }
