@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coursepack/coursepack/internal/txtar"
 )
 
 // exampleModule is the module of the example course the benchmarks and
@@ -25,7 +27,7 @@ const exampleModule = "modules/03-power-and-influence.md"
 //
 // Report: go test ./preview -run XXX -bench RebuildOneFile -benchtime 50x
 func BenchmarkRebuildOneFile(b *testing.B) {
-	dir := copyCourse(b, "../examples/stepping-into-leadership")
+	dir := txtar.CopyDir(b, "../examples/stepping-into-leadership")
 	s, err := New(Options{Dir: dir})
 	if err != nil {
 		b.Fatal(err)
@@ -90,7 +92,7 @@ func TestRebuildOneFileMatchesFullBuild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the example course three times")
 	}
-	dir := copyCourse(t, "../examples/stepping-into-leadership")
+	dir := txtar.CopyDir(t, "../examples/stepping-into-leadership")
 	s, _, _ := start(t, Options{Dir: dir, Format: "cmi5"})
 	file := filepath.Join(dir, filepath.FromSlash(exampleModule))
 	orig, err := os.ReadFile(file)
@@ -136,7 +138,7 @@ func TestRebuildOneFileMatchesFullBuild(t *testing.T) {
 // TestSaveWithoutChange: a save that leaves a file's content as it was
 // (an editor's save, a touch) rebuilds nothing; the next real edit does.
 func TestSaveWithoutChange(t *testing.T) {
-	dir := copyCourse(t, "../testdata/tiny")
+	dir := txtar.CopyDir(t, "../testdata/tiny")
 	s, _, log := start(t, Options{Dir: dir})
 	file := filepath.Join(dir, "modules", "one.md")
 	orig, _ := os.ReadFile(file)

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -22,37 +21,9 @@ import (
 
 	"github.com/coursepack/coursepack"
 	"github.com/coursepack/coursepack/format"
+	"github.com/coursepack/coursepack/internal/txtar"
 	"github.com/coursepack/coursepack/preview/lrs"
 )
-
-// copyCourse copies testdata/tiny (or another course folder) into a
-// temporary folder the test may edit.
-func copyCourse(t testing.TB, from string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "course")
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		target := filepath.Join(dir, rel)
-		if d.IsDir() {
-			if d.Name() == "dist" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dir
-}
 
 // syncBuffer is a bytes.Buffer safe for the server's log and the test.
 type syncBuffer struct {
@@ -387,7 +358,7 @@ func write(t *testing.T, path, text string) {
 }
 
 func TestRebuildAnnouncedAndBrokenEditKeepsServing(t *testing.T) {
-	dir := copyCourse(t, "../testdata/tiny")
+	dir := txtar.CopyDir(t, "../testdata/tiny")
 	s, ts, log := start(t, Options{Dir: dir})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -454,7 +425,7 @@ func TestRebuildAnnouncedAndBrokenEditKeepsServing(t *testing.T) {
 }
 
 func TestAssetChangeReloadsWithoutRebuild(t *testing.T) {
-	dir := copyCourse(t, "../testdata/tiny")
+	dir := txtar.CopyDir(t, "../testdata/tiny")
 	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -498,7 +469,7 @@ func TestAssetChangeReloadsWithoutRebuild(t *testing.T) {
 }
 
 func TestPathTraversalRefused(t *testing.T) {
-	dir := copyCourse(t, "../testdata/tiny")
+	dir := txtar.CopyDir(t, "../testdata/tiny")
 	s, _, _ := start(t, Options{Dir: dir})
 	h := s.Handler()
 	secret, _ := os.ReadFile(filepath.Join(dir, "course.yaml"))
@@ -710,7 +681,7 @@ func (e *rawEvents) waitFor(t *testing.T, name string) bool {
 }
 
 func TestBrand(t *testing.T) {
-	dir := copyCourse(t, "../testdata/brands-course")
+	dir := txtar.CopyDir(t, "../testdata/brands-course")
 	brandFile := filepath.Join(dir, "brands", "north-wales.yaml")
 	s, ts, _ := start(t, Options{Dir: dir, Format: "scorm12", Brand: brandFile})
 	st := s.Current()

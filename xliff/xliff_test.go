@@ -14,6 +14,7 @@ import (
 
 	"github.com/coursepack/coursepack/i18n"
 	"github.com/coursepack/coursepack/internal/golden"
+	"github.com/coursepack/coursepack/internal/txtar"
 	"github.com/coursepack/coursepack/xliff"
 )
 
@@ -217,7 +218,7 @@ func TestParseErrors(t *testing.T) {
 // TestReExport edits a paragraph after a translation and exports again
 // with the translated file as the previous one.
 func TestReExport(t *testing.T) {
-	dir := copyCourse(t, tiny)
+	dir := txtar.CopyDir(t, tiny)
 	first, _ := export(t, dir, "cy", nil)
 	fill(first, content, func(s string) string { return "CY: " + s })
 
@@ -417,7 +418,7 @@ func TestImportRefusals(t *testing.T) {
 
 // TestLineEndings translates a course saved with CRLF line ends.
 func TestLineEndings(t *testing.T) {
-	dir := copyCourse(t, rich)
+	dir := txtar.CopyDir(t, rich)
 	for _, m := range []string{"one.md", "two.md"} {
 		p := filepath.Join(dir, "modules", m)
 		data, _ := os.ReadFile(p)
@@ -441,27 +442,4 @@ func TestLineEndings(t *testing.T) {
 	if got := string(c.Modules[0].Pages[0].HTML); !strings.Contains(got, "<p>CY: A quoted paragraph on two lines") {
 		t.Errorf("page: %s", got)
 	}
-}
-
-func copyCourse(t *testing.T, dir string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(dir))
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
 }

@@ -20,7 +20,7 @@ var brandsCourse = filepath.Join("..", "..", "testdata", "brands-course")
 // files (path: content) added, and returns the copy.
 func copyBrands(t *testing.T, extra map[string]string) string {
 	t.Helper()
-	dst := copyDir(t, brandsCourse)
+	dst := txtar.CopyDir(t, brandsCourse)
 	txtar.WriteFiles(t, dst, extra)
 	return dst
 }

@@ -6,37 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/coursepack/coursepack/internal/txtar"
 	"github.com/coursepack/coursepack/internal/ziptest"
 	"github.com/coursepack/coursepack/templates"
 )
-
-// copyDir copies the course folder src into a new temporary folder and
-// returns it.
-func copyDir(t *testing.T, src string) string {
-	t.Helper()
-	dst := filepath.Join(t.TempDir(), filepath.Base(src))
-	err := filepath.WalkDir(src, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			if rel == "dist" {
-				return filepath.SkipDir
-			}
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 func writeFile(t *testing.T, path, text string) {
 	t.Helper()
@@ -49,7 +22,7 @@ func writeFile(t *testing.T, path, text string) {
 }
 
 func TestTemplateOverrides(t *testing.T) {
-	dir := copyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
+	dir := txtar.CopyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
 	exported := filepath.Join(t.TempDir(), "player")
 	if code, _, stderr := runCLI(t, nil, "templates", "export", exported); code != 0 {
 		t.Fatalf("export: %s", stderr)
@@ -103,7 +76,7 @@ func TestTemplateOverrideProblems(t *testing.T) {
 		{"unknown file", "player/Player.css", "", "/templates/player/Player.css: overrides no file of the player (did you mean player/player.css?)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			dir := copyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
+			dir := txtar.CopyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
 			writeFile(t, filepath.Join(dir, "templates", filepath.FromSlash(tt.file)), tt.text)
 			out := filepath.Join(t.TempDir(), "dist")
 			code, _, stderr := runCLI(t, nil, "build", "--out", out, dir)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/coursepack/coursepack/i18n"
+	"github.com/coursepack/coursepack/internal/txtar"
 	"github.com/coursepack/coursepack/internal/ziptest"
 	"github.com/coursepack/coursepack/xliff"
 )
@@ -40,7 +41,7 @@ func translateFile(t *testing.T, path string, skip ...string) {
 }
 
 func TestTranslate(t *testing.T) {
-	dir := copyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
+	dir := txtar.CopyDir(t, filepath.Join("..", "..", "testdata", "tiny"))
 	keys, _ := i18n.Keys()
 	n := 11 + len(keys) // tiny has 11 texts of its own
 	code, stdout, stderr := runCLI(t, nil, "translate", "export", "--lang", "cy", dir)

@@ -40,3 +40,20 @@ func TestExtract(t *testing.T) {
 		t.Error("the want file was written into the course folder")
 	}
 }
+
+func TestCopyDir(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "course")
+	WriteFiles(t, src, map[string]string{"course.yaml": "id: x\n", "modules/one.md": "# One\n", "dist/x.zip": "zip"})
+	dst := CopyDir(t, src)
+	if filepath.Base(dst) != "course" || dst == src {
+		t.Errorf("copy at %s", dst)
+	}
+	for name, want := range map[string]string{"course.yaml": "id: x\n", "modules/one.md": "# One\n"} {
+		if got, err := os.ReadFile(filepath.Join(dst, filepath.FromSlash(name))); err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v", name, got, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dst, "dist")); err == nil {
+		t.Error("dist/ was copied")
+	}
+}
