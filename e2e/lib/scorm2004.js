@@ -51,7 +51,7 @@ function brief(summary) {
  * assertTerminate2004 checks how a SCORM 2004 session ended: Terminate
  * exactly once, successfully, and no call of any kind after it; the SCO
  * set cmi.session_time exactly once, in the 2004 format, as its last call
- * before Terminate and in the same go (the same JavaScript task); and no
+ * before Terminate and in the same go (one run of the SCO's script); and no
  * Commit in that go (Terminate commits: a Commit just before it is a
  * wasted round trip that some LMSs answer slowly). It returns the
  * Terminate call.

@@ -16,11 +16,11 @@
  * each initialize, set, commit and finish call, and any call that failed
  * or came after the finish, to /lms/event/ID, so that the test still has
  * them when the page has been closed. Each call carries `tick`, the number
- * of the JavaScript task it was made in (calls with the same tick were made
- * in one go), and a finish carries `navRequest`, the adl.nav.request that
- * scorm-again held when the SCO terminated (SCORM 2004). The navigation
- * events scorm-again raises (SequenceNext, ...) are reported as kind
- * "nav". */
+ * of the run of script it was made in (calls with the same tick were made
+ * in one go, by one handler of the SCO), and a finish carries
+ * `navRequest`, the adl.nav.request that scorm-again held when the SCO
+ * terminated (SCORM 2004). The navigation events scorm-again raises
+ * (SequenceNext, ...) are reported as kind "nav". */
 (async function () {
   "use strict";
 
@@ -143,16 +143,20 @@
     : ["LMSInitialize", "LMSFinish", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSGetLastError", "LMSGetErrorString", "LMSGetDiagnostic"];
   var INIT = fn[0], FINISH = fn[1], SET = fn[3], COMMIT = fn[4];
 
-  // tick counts JavaScript tasks: it moves on after the task of the first
-  // call made since it last moved.
+  // tick counts runs of script: it moves on once the run that made the
+  // first call since it last moved has returned (a microtask runs only
+  // when no script is on the stack). Calls with the same tick were made
+  // in one go, by one event handler or timer of the SCO. A timer would
+  // not do: two events of one task (visibilitychange and pagehide as a
+  // page closes) can run before it, and their calls would share a tick.
   var tick = 0, tickPending = false;
   function currentTick() {
     if (!tickPending) {
       tickPending = true;
-      setTimeout(function () {
+      queueMicrotask(function () {
         tick++;
         tickPending = false;
-      }, 0);
+      });
     }
     return tick;
   }
