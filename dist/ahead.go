@@ -3,7 +3,6 @@ package dist
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -11,6 +10,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // Deflating is most of the CPU time of writing a zip, so the entries to be
@@ -24,8 +25,17 @@ import (
 // entry in turn, as the zip is written. Tests change it.
 var parallelism = runtime.GOMAXPROCS(0)
 
-// flateLevel is the level archive/zip's own Deflate compressor uses.
+// flateLevel is the deflate level of every entry: in klauspost/compress,
+// level 5 compresses text within a few per cent of compress/flate's and
+// in well under half its time.
 const flateLevel = 5
+
+// newFlateWriter is the Deflate compressor of every zip written, for the
+// entries written in turn, so that they have the same bytes as those
+// deflated ahead.
+func newFlateWriter(w io.Writer) (io.WriteCloser, error) {
+	return flate.NewWriter(w, flateLevel)
+}
 
 // maxAhead caps the size of a file streamed from disk that is read whole
 // and deflated ahead; larger ones are streamed in turn. Tests change it.
@@ -219,6 +229,11 @@ func deflateEntry(f File, d *deflated) {
 		}
 		data = raw.Bytes()
 	}
+	deflateData(f.Path, data, d)
+}
+
+// deflateData compresses data, the content of the entry at path p, into d.
+func deflateData(p string, data []byte, d *deflated) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	fw, _ := flatePool.Get().(*flate.Writer)
@@ -234,7 +249,7 @@ func deflateEntry(f File, d *deflated) {
 	flatePool.Put(fw)
 	if err != nil {
 		putBuf(buf)
-		d.err = fmt.Errorf("%s: %w", f.Path, err)
+		d.err = fmt.Errorf("%s: %w", p, err)
 		return
 	}
 	d.buf, d.comp, d.crc, d.size = buf, buf.Bytes(), crc32.ChecksumIEEE(data), int64(len(data))

@@ -20,6 +20,13 @@ import (
 // depend only on its path, its content and the modification time (the
 // same for the whole WriteAll), each zip is byte for byte what it would
 // have been on its own.
+//
+// A rendered file (File.Render) is made as its zip writes it, so its
+// content is not known ahead. Rendered files at the same path in several
+// zips (the page of a module in the packages of several formats) share an
+// entry that keeps each distinct content made at that path, rendered and
+// deflated, until every zip holding the path has written it: a zip renders
+// its file, and deflates it only when no other zip has made the same bytes.
 
 // shared lists the entries that several zips of one WriteAll hold.
 type shared struct {
@@ -40,6 +47,8 @@ type sharedKey struct {
 	method       uint16
 	size         int
 	sum          uint64
+	// rendered groups the rendered files at path (see variants).
+	rendered bool
 }
 
 // sharedEntry is one entry that several zips hold.
@@ -50,6 +59,16 @@ type sharedEntry struct {
 	users atomic.Int32
 	// res is the entry compressed (comp is then owned by the entry, not
 	// pooled) or, for a stored one, its checksum and size.
+	res deflated
+	// mu guards variants: for rendered files, each distinct content made
+	// so far, with its entry compressed.
+	mu       sync.Mutex
+	variants []variant
+}
+
+// variant is one content of a shared rendered entry.
+type variant struct {
+	raw []byte
 	res deflated
 }
 
@@ -113,8 +132,8 @@ func planShared(pkgs []*Package) *shared {
 // contentKey is the key of f's content, and whether f's entry is one to
 // share: a deflated entry that can be deflated ahead (so that it is
 // written with writeDeflated's bytes), or a stored one streamed from
-// disk. Rendered files are left out: they are made as they are written,
-// and those of different formats differ.
+// disk. The key of a rendered file is its path: the entry it shares keeps
+// a variant per content (see sharedEntry.variant).
 func contentKey(f File, seed maphash.Seed) (sharedKey, bool) {
 	method := methodFor(f.Path)
 	k := sharedKey{path: f.Path, method: method}
@@ -124,7 +143,12 @@ func contentKey(f File, seed maphash.Seed) (sharedKey, bool) {
 			return k, false
 		}
 		k.size, k.sum = len(f.Data), maphash.Bytes(seed, f.Data)
-	case f.Render != nil || f.Source == "":
+	case f.Render != nil:
+		if method != zip.Deflate || !canDeflateAhead(f) {
+			return k, false
+		}
+		k.rendered = true
+	case f.Source == "":
 		return k, false
 	case method == zip.Deflate && !canDeflateAhead(f):
 		return k, false
@@ -151,7 +175,40 @@ func (sh *shared) entries(p *Package, files []File) []*sharedEntry {
 func (e *sharedEntry) done() {
 	if e != nil && e.users.Add(-1) == 0 {
 		e.res.comp = nil
+		e.mu.Lock()
+		e.variants = nil
+		e.mu.Unlock()
 	}
+}
+
+// variant renders f and returns its entry compressed: the variant of e
+// with the same bytes, or a new one, deflated, that e then keeps for the
+// other zips. Holding e.mu while deflating, it makes the zips that render
+// the same bytes at the same time wait for that one deflating.
+func (e *sharedEntry) variant(f File) deflated {
+	raw, err := f.render()
+	if err != nil {
+		return deflated{err: fmt.Errorf("%s: %w", f.Path, err)}
+	}
+	defer putBuf(raw)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for _, v := range e.variants {
+		if bytes.Equal(v.raw, raw.Bytes()) {
+			return v.res
+		}
+	}
+	var d deflated
+	deflateData(f.Path, raw.Bytes(), &d)
+	if d.buf != nil {
+		d.comp = bytes.Clone(d.comp)
+		putBuf(d.buf)
+		d.buf = nil
+	}
+	if d.err == nil && e.users.Load() > 1 {
+		e.variants = append(e.variants, variant{raw: bytes.Clone(raw.Bytes()), res: d})
+	}
+	return d
 }
 
 // compute deflates f, or for a stored entry checksums it, the first time
@@ -175,8 +232,14 @@ func (e *sharedEntry) compute(f File) {
 
 // deflated gives d the entry deflated, for a zip's deflating ahead.
 func (e *sharedEntry) deflated(f File, d *deflated) {
-	e.compute(f)
-	d.comp, d.buf, d.crc, d.size, d.inTurn, d.err = e.res.comp, nil, e.res.crc, e.res.size, e.res.inTurn, e.res.err
+	res := &e.res
+	if f.rendered() {
+		v := e.variant(f)
+		res = &v
+	} else {
+		e.compute(f)
+	}
+	d.comp, d.buf, d.crc, d.size, d.inTurn, d.err = res.comp, nil, res.crc, res.size, res.inTurn, res.err
 }
 
 // writeStored writes the stored entry of f.Source, whose CRC-32 and size
@@ -192,6 +255,13 @@ func writeStored(zw *zip.Writer, f File, crc uint32, n int64, mod time.Time) err
 
 // write writes the entry of f, which e shares, to zw.
 func (e *sharedEntry) write(zw *zip.Writer, f File, mod time.Time) error {
+	if f.rendered() {
+		v := e.variant(f)
+		if v.err != nil {
+			return v.err
+		}
+		return writeDeflated(zw, f.Path, &v, mod)
+	}
 	e.compute(f)
 	switch {
 	case e.res.err != nil:

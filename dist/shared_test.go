@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,8 +16,9 @@ import (
 // formatPackages are zips like those of every format of one build: the
 // same player files (equal bytes in separate slices), the same media and
 // text assets on disk, pages that differ per format, pages rendered as they
-// are written, and a file at the same path with other bytes in one of
-// them; and a folder with the files of the last.
+// are written (the same in every format but xapi), and a file at the same
+// path with other bytes in one of them; and a folder with the files of the
+// last.
 func formatPackages(t *testing.T) []*Package {
 	dir := t.TempDir()
 	video := filepath.Join(dir, "clip.mp4")
@@ -41,8 +43,12 @@ func formatPackages(t *testing.T) []*Package {
 		for m := range 6 {
 			page := fmt.Sprintf("m%d.html", m)
 			p.Add("data-"+page, []byte(strings.Repeat(fmt.Sprintf("<p>Module %d for %s.</p>\n", m, rt), 400)))
+			kind := "lms"
+			if rt == "xapi" {
+				kind = "lrs"
+			}
 			p.AddRendered(page, func(w io.Writer) error {
-				_, err := fmt.Fprint(w, strings.Repeat(fmt.Sprintf("<p>Rendered %d for %s.</p>\n", m, rt), 400))
+				_, err := fmt.Fprint(w, strings.Repeat(fmt.Sprintf("<p>Rendered %d for %s.</p>\n", m, kind), 400))
 				return err
 			})
 		}
@@ -76,6 +82,11 @@ func TestPlanShared(t *testing.T) {
 		"player/core.js": 4, "player/player.js": 4, "player/player.css": 4,
 		"player/adapter.js": 3, // not the one with other bytes
 		"media/clip.mp4":    4, "media/clip.vtt": 4, "media/photo.jpg": 4,
+	}
+	for m := range 6 {
+		// Rendered files share by path; their contents are compared as
+		// they are written.
+		want[fmt.Sprintf("m%d.html", m)] = 4
 	}
 	for path, n := range want {
 		if users[path] != n {
@@ -123,7 +134,7 @@ func TestSharedEntriesAreByteIdentical(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if want := strings.Repeat("<p>Rendered 2 for web.</p>\n", 400); string(page) != want {
+			if want := strings.Repeat("<p>Rendered 2 for lms.</p>\n", 400); string(page) != want {
 				t.Errorf("the folder's rendered page is %q", page[:40])
 			}
 		})
@@ -225,5 +236,51 @@ func TestRenderedFiles(t *testing.T) {
 	}
 	if _, err := WriteAll(t.TempDir(), []*Package{{Name: "p", Files: rendered.Files, Folder: true}}, ZipOptions{}); !errors.Is(err, failing) {
 		t.Errorf("folder: got %v", err)
+	}
+}
+
+// TestSharedRenderedVariants checks that the zips sharing a rendered path
+// deflate each distinct content once, get the bytes of their own content,
+// and let go of them all once the last zip is done.
+func TestSharedRenderedVariants(t *testing.T) {
+	renders := []string{"<p>lms</p>", "<p>lrs</p>", "<p>lms</p>", "<p>lrs</p>", "<p>lms</p>"}
+	e := &sharedEntry{}
+	e.users.Store(int32(len(renders)))
+	var got []deflated
+	for _, text := range renders {
+		f := File{Path: "m1.html", Render: func(w io.Writer) error {
+			_, err := io.WriteString(w, strings.Repeat(text, 100))
+			return err
+		}}
+		d := e.variant(f)
+		if d.err != nil {
+			t.Fatal(d.err)
+		}
+		if d.size != int64(100*len(text)) {
+			t.Errorf("%s: size %d", text, d.size)
+		}
+		got = append(got, d)
+	}
+	if len(e.variants) != 2 {
+		t.Errorf("%d variants kept, want 2", len(e.variants))
+	}
+	for i, d := range got {
+		first := got[slices.Index(renders, renders[i])]
+		if &d.comp[0] != &first.comp[0] {
+			t.Errorf("render %d (%s) was deflated again", i, renders[i])
+		}
+	}
+	if &got[0].comp[0] == &got[1].comp[0] || got[0].crc == got[1].crc {
+		t.Error("two contents got the same entry")
+	}
+	broken := File{Path: "m1.html", Render: func(io.Writer) error { return errors.New("no template") }}
+	if d := e.variant(broken); d.err == nil || !strings.Contains(d.err.Error(), "m1.html: no template") {
+		t.Errorf("a failed render gave %v", d.err)
+	}
+	for range renders {
+		e.done()
+	}
+	if e.variants != nil {
+		t.Error("the variants are kept after the last zip is done")
 	}
 }

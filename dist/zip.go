@@ -218,6 +218,7 @@ func writeZip(w io.Writer, p *Package, mod time.Time, sh *shared) error {
 		}
 	}()
 	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, newFlateWriter)
 	// Text entries are deflated ahead, in parallel (see ahead.go), and
 	// written in path order like the rest.
 	a := startAhead(files, entries, parallelism)

@@ -108,7 +108,7 @@ describe(`plain web build (--format html) of ${path.basename(exampleCourse)}`, {
         await page.waitForURL(`**/pkg/${l.href}`);
         await page.waitForLoadState("load");
         const config = await playerConfig(page.mainFrame());
-        assert.equal(config.runtime, "web", `${l.href}: runtime`);
+        assert.equal(await page.evaluate(() => window.CP.runtime), "web", `${l.href}: the runtime player/runtime.js names`);
         assert.equal(config.modules.length, 1, `${l.href}: one module`);
         assert.equal(config.modules[0].title, l.text, `${l.href}: the module the link names`);
         const headings = await visibleHeadings(page.mainFrame());

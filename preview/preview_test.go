@@ -115,21 +115,20 @@ func TestCourseFilesAndContentTypes(t *testing.T) {
 		files  map[string]string // path -> Content-Type
 	}{
 		{"scorm12", map[string]string{
-			"one.html":          "text/html; charset=utf-8",
-			"player/player.js":  "text/javascript; charset=utf-8",
-			"player/scorm12.js": "text/javascript; charset=utf-8",
-			"player/player.css": "text/css; charset=utf-8",
-			"imsmanifest.xml":   "application/xml",
+			"one.html":             "text/html; charset=utf-8",
+			"player/coursepack.js": "text/javascript; charset=utf-8",
+			"player/player.css":    "text/css; charset=utf-8",
+			"imsmanifest.xml":      "application/xml",
 		}},
 		{"scorm2004", map[string]string{
-			"two.html":            "text/html; charset=utf-8",
-			"player/scorm2004.js": "text/javascript; charset=utf-8",
-			"imsmanifest.xml":     "application/xml",
+			"two.html":             "text/html; charset=utf-8",
+			"player/coursepack.js": "text/javascript; charset=utf-8",
+			"imsmanifest.xml":      "application/xml",
 		}},
 		{"html", map[string]string{
-			"index.html":       "text/html; charset=utf-8",
-			"one.html":         "text/html; charset=utf-8",
-			"player/player.js": "text/javascript; charset=utf-8",
+			"index.html":           "text/html; charset=utf-8",
+			"one.html":             "text/html; charset=utf-8",
+			"player/coursepack.js": "text/javascript; charset=utf-8",
 		}},
 	} {
 		t.Run(tt.format, func(t *testing.T) {

@@ -262,18 +262,17 @@ func (s *Set) Render(w io.Writer, v View) error {
 
 // PlayerFiles returns the static files of a page of runtime, as the
 // package-level PlayerFiles does, each overridden file with its override's
-// content.
+// content (an overridden script within ScriptFile).
 func (s *Set) PlayerFiles(runtime string) ([]dist.File, error) {
-	out, err := PlayerFiles(runtime)
-	if err != nil || len(s.files) == 0 {
-		return out, err
+	if len(s.files) == 0 {
+		return PlayerFiles(runtime)
 	}
-	for i := range out {
-		if data, ok := s.files[out[i].Path]; ok {
-			out[i] = dist.File{Path: out[i].Path, Data: data}
+	return playerFiles(runtime, func(p string) ([]byte, error) {
+		if data, ok := s.files[p]; ok {
+			return data, nil
 		}
-	}
-	return out, nil
+		return embeddedFile(p)
+	})
 }
 
 // Check renders the pages of c with s's page template, once as one unit per

@@ -221,7 +221,7 @@ func TestOverrideExecutionErrors(t *testing.T) {
 		name, page string
 		want       string
 	}{
-		{"unknown field", withLine(4, "{{.Nope}}"), "templates/page.html.tmpl:4:9: at <.Nope>: can't evaluate field Nope; the page's data has .Adapters, "},
+		{"unknown field", withLine(4, "{{.Nope}}"), "templates/page.html.tmpl:4:9: at <.Nope>: can't evaluate field Nope; the page's data has .CSP, .Config, "},
 		{"field of a module", withLine(5, "{{range .Modules}}{{.Nope}}{{end}}"), "templates/page.html.tmpl:5:"},
 		{"bad context", withLine(4, `<a href="{{if .CourseMode}}x{{else}}"{{end}}">`), "templates/page.html.tmpl:4"},
 	} {

@@ -24,6 +24,7 @@
 package templates
 
 import (
+	"bytes"
 	"embed"
 	"errors"
 	"fmt"
@@ -62,15 +63,28 @@ type View struct {
 	Next string
 }
 
-// adapters maps each runtime to the adapter scripts its page loads, the
-// standalone (localStorage) adapter last as the fallback.
+// adapters maps each runtime to its adapter scripts, in the order they
+// go into ScriptFile; the web runtime has none and uses the standalone
+// (localStorage) adapter.
 var adapters = map[string][]string{
-	"scorm12":   {"cmi", "scorm12", "local"},
-	"scorm2004": {"cmi", "scorm2004", "local"},
-	"xapi":      {"lrs", "xapi", "local"},
-	"cmi5":      {"lrs", "cmi5", "local"},
-	"web":       {"local"},
+	"scorm12":   {"cmi", "scorm12"},
+	"scorm2004": {"cmi", "scorm2004"},
+	"xapi":      {"lrs", "xapi"},
+	"cmi5":      {"lrs", "cmi5"},
+	"web":       {},
 }
+
+// ScriptFile is a package's one player script: the core, the runtime's
+// adapters, the line naming the runtime (CP.runtime, for player.js to
+// start), the standalone adapter, the activities and the user interface,
+// each minified, one after the other. One file is one request before the
+// first page shows; and since it is the only file that differs between
+// runtimes, the SCORM 1.2, SCORM 2004 and web packages of a course hold the
+// same pages (and a build deflates each page once for them all).
+const ScriptFile = "player/coursepack.js"
+
+// StyleFile is the player's style sheet in a package.
+const StyleFile = "player/player.css"
 
 // statementRuntimes are the runtimes that report xAPI statements: their
 // config carries the activity IRIs (package iri) and the names of the
@@ -100,32 +114,64 @@ func Render(w io.Writer, v View) error {
 	return page.Execute(w, d)
 }
 
-// PlayerFiles returns the static files a page of runtime loads: the core,
-// the runtime's adapters, the activities, the user interface and the style
-// sheet, with paths such as "player/core.js", sorted by path. Scripts and
-// the style sheet are minified (see minify.go).
+// PlayerFiles returns the static files a page of runtime loads, sorted by
+// path: ScriptFile, made of the player's scripts for runtime, and
+// StyleFile. Both are minified (see minify.go).
 func PlayerFiles(runtime string) ([]dist.File, error) {
+	return playerFiles(runtime, embeddedFile)
+}
+
+// embeddedFile returns the embedded player file at p, minified.
+func embeddedFile(p string) ([]byte, error) {
+	data, err := files.ReadFile(p)
+	if err != nil {
+		return nil, err
+	}
+	if data, err = minifyFile(p, data); err != nil {
+		return nil, fmt.Errorf("templates: %w", err)
+	}
+	return data, nil
+}
+
+// ScriptParts lists the player's scripts that make up ScriptFile for
+// runtime, in order, as paths of the player's files ("player/core.js").
+func ScriptParts(runtime string) ([]string, error) {
 	scripts, ok := adapters[runtime]
 	if !ok {
 		return nil, fmt.Errorf("templates: unknown runtime %q (known: %s)", runtime, strings.Join(Runtimes(), ", "))
 	}
-	names := append([]string{"core.js", "activities.js", "player.js", "player.css"}, scripts...)
-	for i := range scripts {
-		names[4+i] = scripts[i] + ".js"
+	parts := []string{"player/core.js"}
+	for _, name := range scripts {
+		parts = append(parts, "player/"+name+".js")
 	}
-	out := make([]dist.File, 0, len(names))
-	for _, name := range names {
-		data, err := files.ReadFile("player/" + name)
+	return append(parts, "player/local.js", "player/activities.js", "player/player.js"), nil
+}
+
+// playerFiles is PlayerFiles with each player file (minified) read by
+// read, given its path.
+func playerFiles(runtime string, read func(p string) ([]byte, error)) ([]dist.File, error) {
+	parts, err := ScriptParts(runtime)
+	if err != nil {
+		return nil, err
+	}
+	var script bytes.Buffer
+	for _, p := range parts {
+		if p == "player/local.js" {
+			// After the runtime's adapters, before the fallback.
+			fmt.Fprintf(&script, "CP.runtime=%q;\n", runtime)
+		}
+		data, err := read(p)
 		if err != nil {
 			return nil, err
 		}
-		if data, err = minifyFile("player/"+name, data); err != nil {
-			return nil, fmt.Errorf("templates: %w", err)
-		}
-		out = append(out, dist.File{Path: "player/" + name, Data: data})
+		script.Write(data)
+		script.WriteString(";\n")
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out, nil
+	style, err := read(StyleFile)
+	if err != nil {
+		return nil, err
+	}
+	return []dist.File{{Path: ScriptFile, Data: script.Bytes()}, {Path: StyleFile, Data: style}}, nil
 }
 
 // doc is the data of page.html.tmpl.
@@ -138,7 +184,6 @@ type doc struct {
 	ThemeCSS    template.CSS
 	CourseMode  bool
 	Modules     []docModule
-	Adapters    []string
 	Config      config
 	strings     i18n.Strings
 
@@ -175,8 +220,6 @@ type config struct {
 	Course string `json:"course"`
 	Title  string `json:"title"`
 	Lang   string `json:"lang,omitempty"`
-	// Runtime is the runtime the page reports to.
-	Runtime string `json:"runtime"`
 	// Key is the localStorage key of the standalone player's progress.
 	Key string `json:"key"`
 	// Notes is the localStorage key of the local copy of the learner's
@@ -281,8 +324,7 @@ func newDoc(v View) (doc, error) {
 	if c == nil {
 		return doc{}, errors.New("templates: no course")
 	}
-	scripts, ok := adapters[v.Runtime]
-	if !ok {
+	if _, ok := adapters[v.Runtime]; !ok {
 		return doc{}, fmt.Errorf("templates: unknown runtime %q (known: %s)", v.Runtime, strings.Join(Runtimes(), ", "))
 	}
 	if len(v.Modules) == 0 {
@@ -292,7 +334,6 @@ func newDoc(v View) (doc, error) {
 		Lang:        c.Language,
 		CourseTitle: c.Title,
 		CourseMode:  len(v.Modules) > 1,
-		Adapters:    scripts,
 		ThemeCSS:    ThemeCSS(c.Theme),
 		Footer:      c.Theme.Footer,
 		LicenceLine: c.Theme.LicenceLine,
@@ -318,7 +359,7 @@ func newDoc(v View) (doc, error) {
 		courseRule = course.CompletionPages
 	}
 	d.Config = config{
-		V: 1, Course: c.ID, Title: c.Title, Lang: c.Language, Runtime: v.Runtime,
+		V: 1, Course: c.ID, Title: c.Title, Lang: c.Language,
 		Notes: NotesKey(c.ID), Completion: string(courseRule), Mastery: c.MasteryScore,
 		Limits: limits, Next: v.Next, T: map[string]string{},
 	}

@@ -126,11 +126,7 @@ func TestRender(t *testing.T) {
 		"<!DOCTYPE html>",
 		`<html lang="en-GB">`,
 		`<link rel="stylesheet" href="player/player.css">`,
-		`<script defer src="player/core.js"></script>`,
-		`<script defer src="player/scorm12.js"></script>`,
-		`<script defer src="player/local.js"></script>`,
-		`<script defer src="player/activities.js"></script>`,
-		`<script defer src="player/player.js"></script>`,
+		`<script defer src="player/coursepack.js"></script>`,
 		`<p class="cp-notice cp-notice-warn" id="cp-store-notice" role="status" hidden></p>`,
 		`<a class="cp-skip" href="#cp-main">Skip to content</a>`,
 		`<header class="cp-header">`, `<nav class="cp-contents"`, `<main class="cp-main" id="cp-main" tabindex="-1">`,
@@ -164,7 +160,7 @@ func TestRender(t *testing.T) {
 				t.Error("not one complete document")
 			}
 			cfg := parseConfig(t, html)
-			if cfg.Course != c.ID || cfg.Runtime != "scorm12" || cfg.Key != tt.key || cfg.V != 1 {
+			if cfg.Course != c.ID || cfg.Key != tt.key || cfg.V != 1 {
 				t.Errorf("config = %+v", cfg)
 			}
 			if len(cfg.Modules) != len(tt.pages) {
@@ -216,8 +212,8 @@ func TestRenderWebRuntimeWithoutTheme(t *testing.T) {
 			t.Errorf("unexpected %s", bad)
 		}
 	}
-	if !strings.Contains(html, `<script defer src="player/local.js"></script>`) {
-		t.Error("no standalone adapter")
+	if !strings.Contains(html, `<script defer src="`+ScriptFile+`"></script>`) {
+		t.Error("no player script")
 	}
 }
 
@@ -249,15 +245,51 @@ var remoteURL = regexp.MustCompile(`(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}`)
 // names, never fetched.
 var vocabularyIRI = regexp.MustCompile(`"(http://adlnet\.gov/expapi/(verbs|activities)/|http://activitystrea\.ms/schema/1\.0/|https://w3id\.org/xapi/cmi5/(context|result)/)[a-z./-]*"`)
 
+// checkScript checks ScriptFile of runtime: the core, each of adapters (a
+// comma-separated list), the line naming the runtime, the standalone
+// adapter, the activities and the user interface, each minified, in that
+// order.
+func checkScript(t *testing.T, runtime, adapters string, data []byte) {
+	t.Helper()
+	parts := []string{"core"}
+	if adapters != "" {
+		parts = append(parts, strings.Split(adapters, ",")...)
+	}
+	parts = append(parts, "", "local", "activities", "player")
+	var want, sources []string
+	for _, name := range parts {
+		if name == "" {
+			want = append(want, `CP.runtime="`+runtime+`";`)
+			continue
+		}
+		min, err := embeddedFile("player/" + name + ".js")
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, _ := files.ReadFile("player/" + name + ".js")
+		if len(min) >= len(src) {
+			t.Errorf("player/%s.js is %d bytes, not minified from %d", name, len(min), len(src))
+		}
+		want = append(want, string(min)+";")
+		sources = append(sources, name)
+	}
+	if got := string(data); got != strings.Join(want, "\n")+"\n" {
+		t.Errorf("%s of %s:\n%.300s\nwant the minified %s with the runtime's name", ScriptFile, runtime, got, strings.Join(sources, ", "))
+	}
+	if got, _ := ScriptParts(runtime); len(got) != len(sources) {
+		t.Errorf("ScriptParts(%s) = %v, want the files of %v", runtime, got, sources)
+	}
+}
+
 func TestPlayerFiles(t *testing.T) {
 	tests := []struct {
-		runtime, want string
+		runtime, adapters string
 	}{
-		{"scorm12", "player/activities.js,player/cmi.js,player/core.js,player/local.js,player/player.css,player/player.js,player/scorm12.js"},
-		{"scorm2004", "player/activities.js,player/cmi.js,player/core.js,player/local.js,player/player.css,player/player.js,player/scorm2004.js"},
-		{"web", "player/activities.js,player/core.js,player/local.js,player/player.css,player/player.js"},
-		{"xapi", "player/activities.js,player/core.js,player/local.js,player/lrs.js,player/player.css,player/player.js,player/xapi.js"},
-		{"cmi5", "player/activities.js,player/cmi5.js,player/core.js,player/local.js,player/lrs.js,player/player.css,player/player.js"},
+		{"scorm12", "cmi,scorm12"},
+		{"scorm2004", "cmi,scorm2004"},
+		{"web", ""},
+		{"xapi", "lrs,xapi"},
+		{"cmi5", "lrs,cmi5"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.runtime, func(t *testing.T) {
@@ -265,9 +297,10 @@ func TestPlayerFiles(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var paths []string
+			if len(list) != 2 || list[0].Path != ScriptFile || list[1].Path != StyleFile {
+				t.Fatalf("PlayerFiles = %v, want %s and %s", list, ScriptFile, StyleFile)
+			}
 			for _, f := range list {
-				paths = append(paths, f.Path)
 				if len(f.Data) == 0 {
 					t.Errorf("%s is empty", f.Path)
 				}
@@ -275,8 +308,9 @@ func TestPlayerFiles(t *testing.T) {
 					t.Errorf("%s refers to another host: %s", f.Path, m)
 				}
 			}
-			if got := strings.Join(paths, ","); got != tt.want {
-				t.Errorf("PlayerFiles = %s, want %s", got, tt.want)
+			checkScript(t, tt.runtime, tt.adapters, list[0].Data)
+			if src, _ := files.ReadFile(StyleFile); len(list[1].Data) >= len(src) {
+				t.Errorf("%s is %d bytes, not minified from %d", StyleFile, len(list[1].Data), len(src))
 			}
 			// The whole player of a page stays small: its files gzipped
 			// one by one, as a web server sends them.
@@ -287,13 +321,6 @@ func TestPlayerFiles(t *testing.T) {
 				_, _ = zw.Write(f.Data)
 				_ = zw.Close()
 				total += gz.Len()
-				src, err := files.ReadFile(f.Path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(f.Data) >= len(src) {
-					t.Errorf("%s is %d bytes, not minified from %d", f.Path, len(f.Data), len(src))
-				}
 			}
 			if total > 30*1024 {
 				t.Errorf("the player is %d bytes gzipped; keep it under 30 KB", total)
@@ -393,11 +420,11 @@ func TestConfigXAPI(t *testing.T) {
 	c.Modules[1].Reflections = []*course.Reflection{{ID: "change-r1", Prompt: "<p>Why?</p>"}}
 	for _, runtime := range []string{"xapi", "cmi5"} {
 		html := render(t, View{Course: c, Modules: c.Modules, Runtime: runtime})
-		if !strings.Contains(html, `<script defer src="player/lrs.js"></script>`) || !strings.Contains(html, `<script defer src="player/`+runtime+`.js"></script>`) {
+		if !strings.Contains(html, `<script defer src="`+ScriptFile+`"></script>`) {
 			t.Errorf("%s: adapter scripts missing", runtime)
 		}
 		cfg := parseConfig(t, html)
-		if cfg.IRI != c.ID || cfg.Runtime != runtime {
+		if cfg.IRI != c.ID {
 			t.Errorf("%s: config iri = %q", runtime, cfg.IRI)
 		}
 		m := cfg.Modules[1]
@@ -417,5 +444,31 @@ func TestConfigXAPI(t *testing.T) {
 	scorm := parseConfig(t, render(t, View{Course: c, Modules: c.Modules, Runtime: "scorm2004"}))
 	if scorm.IRI != "" || scorm.Modules[1].IRI != "" || scorm.Modules[1].Titles != nil || scorm.Modules[1].Questions[0].Text != "" {
 		t.Errorf("scorm2004 config carries xAPI fields: %+v", scorm.Modules[1])
+	}
+}
+
+// The pages of the SCORM 1.2, SCORM 2004 and web runtimes are the same
+// bytes (what differs is in ScriptFile), so that a build of every format
+// deflates each page once; those of the statement runtimes differ from
+// them (their Content-Security-Policy and activity IRIs), and are alike.
+func TestPagesShared(t *testing.T) {
+	c := testCourse()
+	for _, mods := range [][]*course.Module{c.Modules[:1], c.Modules} {
+		page := func(runtime string) string {
+			return render(t, View{Course: c, Modules: mods, Runtime: runtime, Next: "Next unit"})
+		}
+		lms := page("scorm12")
+		for _, rt := range []string{"scorm2004", "web"} {
+			if page(rt) != lms {
+				t.Errorf("%d modules: the %s page differs from the scorm12 one", len(mods), rt)
+			}
+		}
+		lrs := page("cmi5")
+		if lrs == lms {
+			t.Errorf("%d modules: the cmi5 page is the scorm12 one", len(mods))
+		}
+		if page("xapi") != lrs {
+			t.Errorf("%d modules: the xapi page differs from the cmi5 one", len(mods))
+		}
 	}
 }

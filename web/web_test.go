@@ -13,6 +13,7 @@ import (
 	"github.com/coursepack/coursepack/dist"
 	"github.com/coursepack/coursepack/format"
 	"github.com/coursepack/coursepack/internal/golden"
+	"github.com/coursepack/coursepack/templates"
 )
 
 // sampleCourse is a small course built by hand, so the listing's tests do
@@ -185,17 +186,16 @@ func TestBuildExample(t *testing.T) {
 	if !ok {
 		t.Fatal("no index.html")
 	}
-	// Every module has its page, rendered for the web runtime, and the
-	// listing links to it; every link of the listing is to a file of the
-	// package.
+	// The player starts the web runtime.
+	if rt := files[templates.ScriptFile]; !bytes.Contains(rt.Data, []byte(`CP.runtime="web"`)) {
+		t.Errorf("%s does not name the web runtime: %.80q", templates.ScriptFile, rt.Data)
+	}
+	// Every module has its page, and the listing links to it; every link
+	// of the listing is to a file of the package.
 	for _, m := range c.Modules {
-		page, ok := files[m.ID+".html"]
-		if !ok {
+		if _, ok := files[m.ID+".html"]; !ok {
 			t.Errorf("no page for module %s", m.ID)
 			continue
-		}
-		if !bytes.Contains(page.Data, []byte(`"runtime":"web"`)) {
-			t.Errorf("%s.html is not rendered for the web runtime", m.ID)
 		}
 		if !bytes.Contains(index.Data, []byte(`href="`+m.ID+`.html"`)) {
 			t.Errorf("index.html does not link to %s.html", m.ID)

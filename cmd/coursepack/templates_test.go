@@ -45,11 +45,9 @@ func TestTemplateOverrides(t *testing.T) {
 		if files["player/player.css"] != "body{color:#123456}" { // minified, as packages carry it
 			t.Errorf("%s: player.css is not the override", pkg)
 		}
-		embedded, _ := templates.PlayerFiles("scorm12")
-		for _, f := range embedded {
-			if f.Path == "player/core.js" && files["player/core.js"] != string(f.Data) {
-				t.Errorf("%s: core.js is not the embedded one", pkg)
-			}
+		embedded, _ := templates.PlayerFiles(strings.TrimSuffix(strings.TrimPrefix(pkg, "tiny-"), ".zip"))
+		if files[templates.ScriptFile] != string(embedded[0].Data) {
+			t.Errorf("%s: %s is not the embedded player's", pkg, templates.ScriptFile)
 		}
 		found := false
 		for name, data := range files {

@@ -101,10 +101,11 @@
     }
   }
 
-  /* launch starts the configured runtime's adapter, or the standalone one
-   * when that runtime is missing or fails; init may return a promise. */
+  /* launch starts the adapter of the package's runtime (CP.runtime, which
+   * the package's script names), or the standalone one when that runtime is
+   * missing or fails; init may return a promise. */
   function launch(then) {
-    var make = CP.runtimes[config.runtime];
+    var make = CP.runtimes[CP.runtime];
     var opts = { notify: onStore };
     var a = (make && make(config, opts)) || null;
     function fallback() {
