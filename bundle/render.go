@@ -61,22 +61,26 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 func pageRenderers(set *templates.Set, c *course.Course, units []Unit, rt string, text i18n.Strings) []dist.File {
 	pages := make([]dist.File, len(units))
 	for i, u := range units {
-		pages[i] = dist.File{Path: u.Href, Render: func(w io.Writer) error {
+		pages[i] = dist.File{Path: u.Href, Same: templates.PageKey(pageView(c, units, i, rt, text)), Render: func(w io.Writer) error {
 			return renderPage(w, set, c, units, i, rt, text)
 		}}
 	}
 	return pages
 }
 
-// renderPage renders the page of units[i] to w.
-func renderPage(w io.Writer, set *templates.Set, c *course.Course, units []Unit, i int, rt string, text i18n.Strings) error {
-	u := units[i]
-	view := templates.View{Course: c, Modules: u.Modules, Runtime: rt, Strings: text}
+// pageView is the view of the page of units[i].
+func pageView(c *course.Course, units []Unit, i int, rt string, text i18n.Strings) templates.View {
+	view := templates.View{Course: c, Modules: units[i].Modules, Runtime: rt, Strings: text}
 	if i+1 < len(units) {
 		view.Next = units[i+1].Title
 	}
-	if err := set.Render(w, view); err != nil {
-		return fmt.Errorf("rendering %s: %w", u.Href, err)
+	return view
+}
+
+// renderPage renders the page of units[i] to w.
+func renderPage(w io.Writer, set *templates.Set, c *course.Course, units []Unit, i int, rt string, text i18n.Strings) error {
+	if err := set.Render(w, pageView(c, units, i, rt, text)); err != nil {
+		return fmt.Errorf("rendering %s: %w", units[i].Href, err)
 	}
 	return nil
 }

@@ -23,6 +23,11 @@ type File struct {
 	// each time it is called: a package written as a zip and as a folder
 	// calls it once for each. An error stops the writing of the package.
 	Render func(w io.Writer) error
+	// Same, for a rendered file, names its content: the rendered files at
+	// one path in the zips of one WriteAll that have the same Same make the
+	// same bytes, so only the first of them is rendered (see shared.go).
+	// Empty, each is rendered and their bytes compared.
+	Same string
 }
 
 // rendered reports whether f's content is made by Render.

@@ -27,6 +27,7 @@ import (
 // entry that keeps each distinct content made at that path, rendered and
 // deflated, until every zip holding the path has written it: a zip renders
 // its file, and deflates it only when no other zip has made the same bytes.
+// A file whose File.Same names a content already made is not rendered.
 
 // shared lists the entries that several zips of one WriteAll hold.
 type shared struct {
@@ -68,8 +69,9 @@ type sharedEntry struct {
 
 // variant is one content of a shared rendered entry.
 type variant struct {
-	raw []byte
-	res deflated
+	same string // the File.Same of the file first rendered, or ""
+	raw  []byte
+	res  deflated
 }
 
 // planShared finds the entries that more than one zip of pkgs holds, or
@@ -181,18 +183,26 @@ func (e *sharedEntry) done() {
 	}
 }
 
-// variant renders f and returns its entry compressed: the variant of e
-// with the same bytes, or a new one, deflated, that e then keeps for the
-// other zips. Holding e.mu while deflating, it makes the zips that render
-// the same bytes at the same time wait for that one deflating.
+// variant returns the entry of f compressed: the variant of e that
+// f.Same names, or else f rendered, as the variant with the same bytes or
+// a new one, deflated, that e then keeps for the other zips. It holds e.mu
+// throughout, so that the zips that come to the same content at the same
+// time wait for the one making it.
 func (e *sharedEntry) variant(f File) deflated {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if f.Same != "" {
+		for _, v := range e.variants {
+			if v.same == f.Same {
+				return v.res
+			}
+		}
+	}
 	raw, err := f.render()
 	if err != nil {
 		return deflated{err: fmt.Errorf("%s: %w", f.Path, err)}
 	}
 	defer putBuf(raw)
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	for _, v := range e.variants {
 		if bytes.Equal(v.raw, raw.Bytes()) {
 			return v.res
@@ -206,7 +216,7 @@ func (e *sharedEntry) variant(f File) deflated {
 		d.buf = nil
 	}
 	if d.err == nil && e.users.Load() > 1 {
-		e.variants = append(e.variants, variant{raw: bytes.Clone(raw.Bytes()), res: d})
+		e.variants = append(e.variants, variant{same: f.Same, raw: bytes.Clone(raw.Bytes()), res: d})
 	}
 	return d
 }

@@ -51,6 +51,9 @@ func formatPackages(t *testing.T) []*Package {
 				_, err := fmt.Fprint(w, strings.Repeat(fmt.Sprintf("<p>Rendered %d for %s.</p>\n", m, kind), 400))
 				return err
 			})
+			if m%2 == 0 {
+				p.Files[len(p.Files)-1].Same = kind // half named, half compared
+			}
 		}
 		p.AddFile("media/clip.mp4", video)
 		p.AddFile("media/clip.vtt", captions)
@@ -282,5 +285,48 @@ func TestSharedRenderedVariants(t *testing.T) {
 	}
 	if e.variants != nil {
 		t.Error("the variants are kept after the last zip is done")
+	}
+}
+
+// TestSharedRenderedSame checks that a rendered file whose Same names a
+// content already made is not rendered again, and that files with other
+// names, or none, are rendered and matched by their bytes.
+func TestSharedRenderedSame(t *testing.T) {
+	renders := 0
+	page := func(same, text string) File {
+		return File{Path: "m1.html", Same: same, Render: func(w io.Writer) error {
+			renders++
+			_, err := io.WriteString(w, strings.Repeat(text, 100))
+			return err
+		}}
+	}
+	files := []File{
+		page("lms", "<p>lms</p>"),
+		page("lms", "<p>lms</p>"),
+		page("lrs", "<p>lrs</p>"),
+		page("lrs", "<p>lrs</p>"),
+		page("", "<p>lms</p>"),      // no name: rendered, then matched
+		page("lms-2", "<p>lms</p>"), // another name, the same bytes
+	}
+	e := &sharedEntry{}
+	e.users.Store(int32(len(files)))
+	var got []deflated
+	for _, f := range files {
+		d := e.variant(f)
+		if d.err != nil {
+			t.Fatal(d.err)
+		}
+		got = append(got, d)
+	}
+	if renders != 4 {
+		t.Errorf("%d renders, want 4 (lms, lrs, the unnamed one, lms-2)", renders)
+	}
+	for _, i := range []int{1, 4, 5} {
+		if &got[i].comp[0] != &got[0].comp[0] {
+			t.Errorf("file %d did not get the lms entry", i)
+		}
+	}
+	if &got[3].comp[0] != &got[2].comp[0] || &got[2].comp[0] == &got[0].comp[0] {
+		t.Error("the lrs files do not share their own entry")
 	}
 }

@@ -114,6 +114,23 @@ func Render(w io.Writer, v View) error {
 	return page.Execute(w, d)
 }
 
+// PageKey names the page Render writes for v among the pages of the
+// builds of v.Course (the same *course.Course, with the player and text
+// the course selects): two views with the same key give the same bytes.
+// The pages of runtimes whose pages are alike (the SCORM runtimes and web;
+// the xAPI ones) have the same key.
+func PageKey(v View) string {
+	ids := make([]string, len(v.Modules))
+	for i, m := range v.Modules {
+		ids[i] = m.ID
+	}
+	kind := "lms"
+	if statementRuntimes[v.Runtime] {
+		kind = "lrs"
+	}
+	return fmt.Sprintf("%p %s %q %q", v.Course, kind, ids, v.Next)
+}
+
 // PlayerFiles returns the static files a page of runtime loads, sorted by
 // path: ScriptFile, made of the player's scripts for runtime, and
 // StyleFile. Both are minified (see minify.go).
