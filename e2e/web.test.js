@@ -177,6 +177,41 @@ describe(`plain web build (--format html) of ${path.basename(exampleCourse)}`, {
     }
   });
 
+  test("the page shows one page at a time from the start; without its player script it stays one long document", async () => {
+    const [href] = await moduleFiles();
+    const shown = (frame) =>
+      frame.evaluate(() => ({
+        js: document.documentElement.classList.contains("js"),
+        pages: document.querySelectorAll(".cp-page").length,
+        visible: Array.from(document.querySelectorAll(".cp-page")).filter((p) => p.checkVisibility()).length,
+      }));
+    // The inline script marks the page as scripted before the player's
+    // deferred script runs, so the browser never lays out every page.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      document.addEventListener("readystatechange", () => {
+        if (document.readyState === "interactive") window.__atParsed = document.documentElement.classList.contains("js");
+      });
+    });
+    await page.goto(`${server.origin}/pkg/${href}`);
+    await page.waitForLoadState("load");
+    assert.equal(await page.evaluate(() => window.__atParsed), true, "the page was not marked as scripted when parsed");
+    const on = await shown(page.mainFrame());
+    assert.ok(on.js && on.pages > 1 && on.visible === 1, `with the player: ${JSON.stringify(on)}`);
+    await context.close();
+    // The player's script fails to load: once the page has loaded, the
+    // mark is taken back and every page shows.
+    const broken = await browser.newContext();
+    await broken.route("**/player/coursepack.js", (route) => route.fulfill({ status: 404, body: "" }));
+    const b = await broken.newPage();
+    await b.goto(`${server.origin}/pkg/${href}`);
+    await b.waitForLoadState("load");
+    const off = await shown(b.mainFrame());
+    assert.ok(!off.js && off.visible === off.pages && off.pages > 1, `without the player: ${JSON.stringify(off)}`);
+    await broken.close();
+  });
+
   test("no WCAG 2.1 A or AA violation (axe-core) on index.html or any page of a module", async () => {
     const found = [];
     const index = await open("index.html");

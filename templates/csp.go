@@ -6,13 +6,15 @@ import (
 	"strings"
 )
 
-// ContentSecurityPolicy returns the Content-Security-Policy of a page of
-// the player for runtime, whose inline <style> elements hold styles (the
-// theme's CSS, exactly as written between the tags). Every page carries it
-// as a <meta http-equiv>:
+// ContentSecurityPolicy returns the Content-Security-Policy of a page for
+// runtime (of the player, or the web build's listing) that holds no inline
+// script but JSON data, and whose inline <style> elements hold styles (the
+// theme's CSS, exactly as written between the tags). Every page carries
+// its policy as a <meta http-equiv>:
 //
-//   - scripts only from the package's own files: the one inline script is
-//     the player's JSON configuration, which is data, not code;
+//   - scripts only from the package's own files (the player's pages also
+//     allow MarkScript, by its SHA-256 hash: see PlayerPolicy; the
+//     player's JSON configuration is data, not code);
 //   - styles from the package's files, plus each inline <style> by its
 //     SHA-256 hash, and no style attributes;
 //   - pictures, media and fonts from the package (pictures also as data:
@@ -28,10 +30,25 @@ import (
 // the page, and only the server hosting it can say who may. See
 // docs/security.md.
 func ContentSecurityPolicy(runtime string, styles ...string) string {
+	return policy(runtime, nil, styles)
+}
+
+// PlayerPolicy is the ContentSecurityPolicy of a player's page, which
+// also runs MarkScript.
+func PlayerPolicy(runtime string, styles ...string) string {
+	return policy(runtime, []string{MarkScript}, styles)
+}
+
+// policy is a page's policy allowing the inline scripts and styles given.
+func policy(runtime string, scripts, styles []string) string {
+	script := []string{"'self'"}
+	for _, s := range scripts {
+		script = append(script, hashSource(s))
+	}
 	style := []string{"'self'"}
 	for _, s := range styles {
 		if s != "" {
-			style = append(style, styleHash(s))
+			style = append(style, hashSource(s))
 		}
 	}
 	connect := "'self'"
@@ -40,7 +57,7 @@ func ContentSecurityPolicy(runtime string, styles ...string) string {
 	}
 	return strings.Join([]string{
 		"default-src 'self'",
-		"script-src 'self'",
+		"script-src " + strings.Join(script, " "),
 		"style-src " + strings.Join(style, " "),
 		"img-src 'self' data:",
 		"media-src 'self'",
@@ -52,8 +69,16 @@ func ContentSecurityPolicy(runtime string, styles ...string) string {
 	}, "; ")
 }
 
-// styleHash is the CSP source that allows an inline <style> holding css.
-func styleHash(css string) string {
-	sum := sha256.Sum256([]byte(css))
+// MarkScript is the page's one inline script, first in its head: it marks
+// the page as scripted (the class "js" on the root element), so that the
+// browser lays out the first page alone rather than every page before the
+// player's deferred script runs; and if that script never ran (it failed
+// to load or to parse), it takes the mark back once the page has loaded,
+// leaving the page readable as one long document.
+const MarkScript = `(function(d){d.classList.add("js");addEventListener("load",function(){window.CP||d.classList.remove("js")})})(document.documentElement)`
+
+// hashSource is the CSP source that allows an inline element holding text.
+func hashSource(text string) string {
+	sum := sha256.Sum256([]byte(text))
 	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 }

@@ -26,7 +26,8 @@ func TestContentSecurityPolicy(t *testing.T) {
 }
 
 // TestRenderedPolicy renders a page with a theme and checks that its
-// policy, at the top of the head, allows exactly its <style> element.
+// policy, at the top of the head, allows exactly its <style> element and
+// its inline script.
 func TestRenderedPolicy(t *testing.T) {
 	c := testCourse()
 	text, err := i18n.ForCourse(c.Language, nil)
@@ -38,6 +39,9 @@ func TestRenderedPolicy(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := buf.String()
+	if !strings.Contains(page, "<script>"+MarkScript+"</script>") {
+		t.Errorf("the page does not run MarkScript")
+	}
 	css := string(ThemeCSS(c.Theme))
 	if css == "" || !strings.Contains(page, "<style>"+css+"</style>") {
 		t.Fatalf("the page has no theme style %q", css)
@@ -46,7 +50,7 @@ func TestRenderedPolicy(t *testing.T) {
 	if !strings.Contains(page, meta) {
 		t.Fatalf("no policy right after the charset:\n%s", page[:min(600, len(page))])
 	}
-	want := strings.NewReplacer("'", "&#39;", "+", "&#43;").Replace(ContentSecurityPolicy("cmi5", css))
+	want := strings.NewReplacer("'", "&#39;", "+", "&#43;").Replace(PlayerPolicy("cmi5", css))
 	if !strings.Contains(page, `content="`+want+`"`) {
 		t.Errorf("the page's policy is not %s", want)
 	}

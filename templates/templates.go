@@ -213,6 +213,8 @@ type doc struct {
 	// ContentSecurityPolicy), for a <meta http-equiv> at the top of its
 	// head.
 	CSP string
+	// MarkScript is the page's inline script (see MarkScript).
+	MarkScript template.JS
 }
 
 // T returns the interface text of key.
@@ -356,7 +358,8 @@ func newDoc(v View) (doc, error) {
 		LicenceLine: c.Theme.LicenceLine,
 		strings:     v.Strings,
 	}
-	d.CSP = ContentSecurityPolicy(v.Runtime, string(d.ThemeCSS))
+	d.CSP = PlayerPolicy(v.Runtime, string(d.ThemeCSS))
+	d.MarkScript = MarkScript
 	if c.Theme.Logo != nil {
 		d.Logo = c.Theme.Logo.Path
 	}
