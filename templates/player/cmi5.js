@@ -4,8 +4,8 @@
  * Launch: endpoint, fetch, actor, registration, activityId (all needed).
  * The fetch URL is POSTed once per session; its token is kept in
  * sessionStorage so a reload does not ask again (an "error-code" answer
- * ends the launch). Then LMS.LaunchData and the cmi5LearnerPreferences
- * profile (404 is fine) are read.
+ * ends the launch). Then LMS.LaunchData, the cmi5LearnerPreferences
+ * profile (404 is fine) and the learner's state are read, all at once.
  *
  * Rules: each context is a copy of the context template with things added;
  * the defined statements (initialized, completed, passed, failed,
@@ -101,7 +101,7 @@
       return { endpoint: p.endpoint, fetch: p.fetch, actor: actor, registration: p.registration, activity: p.activityId, sess: {} };
     },
 
-    open: function (L, env, client) {
+    open: function (L, env, client, authorized) {
       /* Before the player's own pagehide handler, which finishes. */
       if (env.window && env.window.addEventListener) {
         env.window.addEventListener("pagehide", function () {
@@ -110,6 +110,7 @@
       }
       return token(L, env).then(function (t) {
         L.auth = "Basic " + t;
+        if (authorized) authorized();
         var prefs = client.request("GET", "agents/profile", { agent: JSON.stringify(L.actor), profileId: "cmi5LearnerPreferences" });
         return Promise.all([launchData(L, env, client), prefs]);
       }).then(function (r) {

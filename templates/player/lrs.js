@@ -330,8 +330,9 @@
 
   /* lrsAdapter: dialect d has kind; launch(params, env) -> L {endpoint,
    * actor, registration, activity, auth, ...} or null (partial launch);
-   * open(L, env, client) -> promise of go (may set L.auth, L.readOnly,
-   * L.started); unit(L, env) -> the unit's activity; context(L, verb, info
+   * open(L, env, client, authorized) -> promise of go (may set L.auth,
+   * L.readOnly, L.started; calls authorized() once L.auth is set, so that
+   * the learner's state is read meanwhile); unit(L, env) -> the unit's activity; context(L, verb, info
    * {parent module, mastery 0-1}, env); allow(L, verb); sent(L, verb, env);
    * end(status, L) -> the last verb, or null for none; judgedCompletion; after(L, env, client);
    * navigate(L, request). The optional ones may be left out. opts (for
@@ -528,9 +529,16 @@
               return L.auth;
             }
           });
-          return Promise.resolve(d.open ? d.open(L, env, client) : true).then(function (go) {
+          /* The learner's state is read as soon as the LRS can be asked,
+           * alongside what open still waits for. */
+          var reading = null;
+          function authorized() {
+            reading = reading || readDoc();
+          }
+          return Promise.resolve(d.open ? d.open(L, env, client, authorized) : true).then(function (go) {
             if (!go) return null;
-            return readDoc().then(function (r) {
+            authorized();
+            return reading.then(function (r) {
               var m = get(env.local, mirrorKey), use = r.doc;
               if (m && m.doc && m.doc.v === 1 && (r.failed !== undefined || (!m.ack && !(use && use.t >= m.doc.t)))) {
                 use = m.doc;

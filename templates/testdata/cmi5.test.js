@@ -315,3 +315,30 @@ test("a whole-course AU puts each page's module in grouping and judges by the co
   const page = lrs.stored()[1];
   assert.deepEqual(page.context.contextActivities.grouping.map((a) => a.id), [PUBLISHER, IRI + "/change"]);
 });
+
+test("the learner's state is read alongside LMS.LaunchData, not after it", async () => {
+  const lrs = fakeLRS();
+  const fetchURL = seed(lrs, "s1");
+  lrs.setState(AU, ACTOR, REG, "coursepack-state", { v: 1, t: 5, l: "", st: "incomplete", d: "" });
+  /* LMS.LaunchData is answered only once the state has been asked for
+   * (or after 500 ms: then the reads came one after the other). */
+  const inner = lrs.fetch;
+  let stateAsked;
+  const asked = new Promise((resolve) => (stateAsked = resolve));
+  const waited = [];
+  lrs.fetch = async (url, init) => {
+    const id = new URL(url).searchParams.get("stateId");
+    if (id === "coursepack-state") stateAsked(true);
+    if (id === "LMS.LaunchData") {
+      let timer;
+      waited.push(await Promise.race([asked, new Promise((resolve) => (timer = setTimeout(resolve, 500, false)))]));
+      clearTimeout(timer);
+    }
+    return inner(url, init);
+  };
+  const t = setup(lrs, fetchURL);
+  const started = await t.adapter.init();
+  assert.ok(started, "the launch failed");
+  assert.equal(started.entry, "resume");
+  assert.deepEqual(waited, [true], "LMS.LaunchData was answered before the state was asked for");
+});
