@@ -18,12 +18,21 @@ var rename = os.Rename
 // the total size of its files. The tree depends only on p and mod: files
 // and folders get the modes 0644 and 0755 and mod as their modification
 // time. Bad paths (see CheckPath) and duplicates are reported before
-// anything is written.
-func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, error) {
+// anything is written. The rendered files p shares with other packages of
+// the same WriteAll are in sh (nil when there are none): their bytes are
+// made once for them all.
+func writeTempFolder(dir string, p *Package, mod time.Time, sh *shared) (string, int64, error) {
 	files, err := sortedFiles(p)
 	if err != nil {
 		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
 	}
+	entries := sh.entries(p, files)
+	// The folder lets go of its shares, written or not, when it is done.
+	defer func() {
+		for _, e := range entries {
+			e.done()
+		}
+	}()
 	tmp, err := os.MkdirTemp(dir, "."+p.Name+".*.tmp")
 	if err != nil {
 		return "", 0, fmt.Errorf("dist: %s: %w", p.Name, err)
@@ -50,7 +59,7 @@ func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, erro
 			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
 			return
 		}
-		n, err := writeFile(full, f)
+		n, err := writeFile(full, f, entries[i])
 		if err != nil {
 			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
 			return
@@ -81,11 +90,19 @@ func writeTempFolder(dir string, p *Package, mod time.Time) (string, int64, erro
 }
 
 // writeFile writes f, from memory or streamed from f.Source, to the new
-// file full with mode 0644, flushed to disk, and returns its size.
-func writeFile(full string, f File) (int64, error) {
+// file full with mode 0644, flushed to disk, and returns its size. A
+// rendered file that other packages share (e, or nil) takes its bytes
+// from e.
+func writeFile(full string, f File, e *sharedEntry) (int64, error) {
 	var src io.Reader
 	data := f.Data
-	if f.rendered() {
+	if f.rendered() && e != nil {
+		v := e.variant(f)
+		if v.res.err != nil {
+			return 0, v.res.err
+		}
+		data = v.raw
+	} else if f.rendered() {
 		buf, err := f.render()
 		if err != nil {
 			return 0, err

@@ -23,13 +23,15 @@ import (
 //
 // A rendered file (File.Render) is made as its zip writes it, so its
 // content is not known ahead. Rendered files at the same path in several
-// zips (the page of a module in the packages of several formats) share an
-// entry that keeps each distinct content made at that path, rendered and
-// deflated, until every zip holding the path has written it: a zip renders
-// its file, and deflates it only when no other zip has made the same bytes.
-// A file whose File.Same names a content already made is not rendered.
+// packages (the page of a module in the packages of several formats, or
+// in the web build's zip and folder) share an entry that keeps each
+// distinct content made at that path, rendered and deflated, until every
+// package holding the path has written it: a package renders its file,
+// and a zip deflates it, only when no other package has made the same
+// bytes. A file whose File.Same names a content already made is not
+// rendered.
 
-// shared lists the entries that several zips of one WriteAll hold.
+// shared lists the entries that several packages of one WriteAll hold.
 type shared struct {
 	byFile map[fileKey]*sharedEntry
 }
@@ -55,7 +57,7 @@ type sharedKey struct {
 // sharedEntry is one entry that several zips hold.
 type sharedEntry struct {
 	once sync.Once
-	// users counts the zips that have yet to write the entry; the last
+	// users counts the packages that have yet to write the entry; the last
 	// one lets go of the compressed bytes.
 	users atomic.Int32
 	// res is the entry compressed (comp is then owned by the entry, not
@@ -74,17 +76,12 @@ type variant struct {
 	res  deflated
 }
 
-// planShared finds the entries that more than one zip of pkgs holds, or
-// returns nil when there are none. Folders are left out: their files are
-// copied as they are.
+// planShared finds the entries that more than one package of pkgs holds,
+// or returns nil when there are none. Of a folder, only the rendered files
+// count: the folder takes their bytes from the entry (see
+// sharedEntry.variant), and copies its other files as they are.
 func planShared(pkgs []*Package) *shared {
-	zips := 0
-	for _, p := range pkgs {
-		if !p.Folder {
-			zips++
-		}
-	}
-	if zips < 2 {
+	if len(pkgs) < 2 {
 		return nil
 	}
 	seed := maphash.MakeSeed()
@@ -95,10 +92,10 @@ func planShared(pkgs []*Package) *shared {
 	byKey := map[sharedKey]*candidate{}
 	sh := &shared{byFile: map[fileKey]*sharedEntry{}}
 	for _, p := range pkgs {
-		if p.Folder {
-			continue
-		}
 		for _, f := range p.Files {
+			if p.Folder && !f.rendered() {
+				continue
+			}
 			k, ok := contentKey(f, seed)
 			if !ok {
 				continue
@@ -183,42 +180,44 @@ func (e *sharedEntry) done() {
 	}
 }
 
-// variant returns the entry of f compressed: the variant of e that
-// f.Same names, or else f rendered, as the variant with the same bytes or
-// a new one, deflated, that e then keeps for the other zips. It holds e.mu
-// throughout, so that the zips that come to the same content at the same
-// time wait for the one making it.
-func (e *sharedEntry) variant(f File) deflated {
+// variant returns the content of f, made by f.Render, and its entry
+// compressed: the variant of e that f.Same names, or else f rendered, as
+// the variant with the same bytes or a new one, deflated, that e then
+// keeps for the other packages. It holds e.mu throughout, so that the
+// packages that come to the same content at the same time wait for the
+// one making it. The returned raw bytes are the caller's to read, never
+// to change.
+func (e *sharedEntry) variant(f File) variant {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if f.Same != "" {
 		for _, v := range e.variants {
 			if v.same == f.Same {
-				return v.res
+				return v
 			}
 		}
 	}
-	raw, err := f.render()
+	buf, err := f.render()
 	if err != nil {
-		return deflated{err: fmt.Errorf("%s: %w", f.Path, err)}
+		return variant{res: deflated{err: fmt.Errorf("%s: %w", f.Path, err)}}
 	}
-	defer putBuf(raw)
+	defer putBuf(buf)
 	for _, v := range e.variants {
-		if bytes.Equal(v.raw, raw.Bytes()) {
-			return v.res
+		if bytes.Equal(v.raw, buf.Bytes()) {
+			return v
 		}
 	}
-	var d deflated
-	deflateData(f.Path, raw.Bytes(), &d)
-	if d.buf != nil {
-		d.comp = bytes.Clone(d.comp)
-		putBuf(d.buf)
-		d.buf = nil
+	v := variant{same: f.Same, raw: bytes.Clone(buf.Bytes())}
+	deflateData(f.Path, v.raw, &v.res)
+	if v.res.buf != nil {
+		v.res.comp = bytes.Clone(v.res.comp)
+		putBuf(v.res.buf)
+		v.res.buf = nil
 	}
-	if d.err == nil && e.users.Load() > 1 {
-		e.variants = append(e.variants, variant{same: f.Same, raw: bytes.Clone(raw.Bytes()), res: d})
+	if v.res.err == nil && e.users.Load() > 1 {
+		e.variants = append(e.variants, v)
 	}
-	return d
+	return v
 }
 
 // compute deflates f, or for a stored entry checksums it, the first time
@@ -245,7 +244,7 @@ func (e *sharedEntry) deflated(f File, d *deflated) {
 	res := &e.res
 	if f.rendered() {
 		v := e.variant(f)
-		res = &v
+		res = &v.res
 	} else {
 		e.compute(f)
 	}
@@ -267,10 +266,10 @@ func writeStored(zw *zip.Writer, f File, crc uint32, n int64, mod time.Time) err
 func (e *sharedEntry) write(zw *zip.Writer, f File, mod time.Time) error {
 	if f.rendered() {
 		v := e.variant(f)
-		if v.err != nil {
-			return v.err
+		if v.res.err != nil {
+			return v.res.err
 		}
-		return writeDeflated(zw, f.Path, &v, mod)
+		return writeDeflated(zw, f.Path, &v.res, mod)
 	}
 	e.compute(f)
 	switch {

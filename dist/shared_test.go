@@ -9,8 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/coursepack/coursepack/internal/ziptest"
 )
 
 // formatPackages are zips like those of every format of one build: the
@@ -76,8 +79,8 @@ func TestPlanShared(t *testing.T) {
 	}
 	users := map[string]int32{}
 	for fk, e := range sh.byFile {
-		if fk.pkg.Folder {
-			t.Errorf("%s: a folder's file is shared", fk.path)
+		if fk.pkg.Folder && !strings.HasSuffix(fk.path, ".html") {
+			t.Errorf("%s: a folder's file is shared, not rendered", fk.path)
 		}
 		users[fk.path] = e.users.Load()
 	}
@@ -87,13 +90,13 @@ func TestPlanShared(t *testing.T) {
 		"media/clip.mp4":    4, "media/clip.vtt": 4, "media/photo.jpg": 4,
 	}
 	for m := range 6 {
-		// Rendered files share by path; their contents are compared as
-		// they are written.
-		want[fmt.Sprintf("m%d.html", m)] = 4
+		// Rendered files share by path, the folder's too; their contents
+		// are compared as they are written.
+		want[fmt.Sprintf("m%d.html", m)] = 5
 	}
 	for path, n := range want {
 		if users[path] != n {
-			t.Errorf("%s: shared by %d zips, want %d", path, users[path], n)
+			t.Errorf("%s: shared by %d packages, want %d", path, users[path], n)
 		}
 	}
 	for path := range users {
@@ -101,9 +104,20 @@ func TestPlanShared(t *testing.T) {
 			t.Errorf("%s is shared; it should not be", path)
 		}
 	}
-	// One zip, or a zip and a folder, share nothing.
-	if planShared(pkgs[3:]) != nil || planShared(pkgs[:1]) != nil {
+	// One zip shares nothing; a zip and a folder share their rendered
+	// files only.
+	if planShared(pkgs[:1]) != nil {
 		t.Error("a single zip has shared entries")
+	}
+	web := planShared(pkgs[3:])
+	if web == nil || len(web.byFile) != 12 {
+		t.Errorf("a zip and its folder share %v, want their 6 rendered pages each", web)
+	} else {
+		for fk := range web.byFile {
+			if !strings.HasSuffix(fk.path, ".html") {
+				t.Errorf("a zip and its folder share %s", fk.path)
+			}
+		}
 	}
 }
 
@@ -255,14 +269,14 @@ func TestSharedRenderedVariants(t *testing.T) {
 			_, err := io.WriteString(w, strings.Repeat(text, 100))
 			return err
 		}}
-		d := e.variant(f)
-		if d.err != nil {
-			t.Fatal(d.err)
+		v := e.variant(f)
+		if v.res.err != nil {
+			t.Fatal(v.res.err)
 		}
-		if d.size != int64(100*len(text)) {
-			t.Errorf("%s: size %d", text, d.size)
+		if v.res.size != int64(100*len(text)) || string(v.raw) != strings.Repeat(text, 100) {
+			t.Errorf("%s: size %d, bytes %.20q", text, v.res.size, v.raw)
 		}
-		got = append(got, d)
+		got = append(got, v.res)
 	}
 	if len(e.variants) != 2 {
 		t.Errorf("%d variants kept, want 2", len(e.variants))
@@ -277,8 +291,8 @@ func TestSharedRenderedVariants(t *testing.T) {
 		t.Error("two contents got the same entry")
 	}
 	broken := File{Path: "m1.html", Render: func(io.Writer) error { return errors.New("no template") }}
-	if d := e.variant(broken); d.err == nil || !strings.Contains(d.err.Error(), "m1.html: no template") {
-		t.Errorf("a failed render gave %v", d.err)
+	if v := e.variant(broken); v.res.err == nil || !strings.Contains(v.res.err.Error(), "m1.html: no template") {
+		t.Errorf("a failed render gave %v", v.res.err)
 	}
 	for range renders {
 		e.done()
@@ -312,11 +326,11 @@ func TestSharedRenderedSame(t *testing.T) {
 	e.users.Store(int32(len(files)))
 	var got []deflated
 	for _, f := range files {
-		d := e.variant(f)
-		if d.err != nil {
-			t.Fatal(d.err)
+		v := e.variant(f)
+		if v.res.err != nil {
+			t.Fatal(v.res.err)
 		}
-		got = append(got, d)
+		got = append(got, v.res)
 	}
 	if renders != 4 {
 		t.Errorf("%d renders, want 4 (lms, lrs, the unnamed one, lms-2)", renders)
@@ -328,5 +342,46 @@ func TestSharedRenderedSame(t *testing.T) {
 	}
 	if &got[3].comp[0] != &got[2].comp[0] || &got[2].comp[0] == &got[0].comp[0] {
 		t.Error("the lrs files do not share their own entry")
+	}
+}
+
+// TestZipAndFolderRenderOnce writes a zip and a folder of the same files,
+// as the web build does (its pages named by File.Same), and checks that
+// each page is rendered once for both, and that both hold its bytes.
+func TestZipAndFolderRenderOnce(t *testing.T) {
+	var mu sync.Mutex
+	renders := map[string]int{}
+	files := []File{}
+	for i := range 6 {
+		path := fmt.Sprintf("p%d.html", i)
+		text := strings.Repeat(fmt.Sprintf("<p>page %d</p>\n", i), 300)
+		files = append(files, File{Path: path, Same: "page", Render: func(w io.Writer) error {
+			mu.Lock()
+			renders[path]++
+			mu.Unlock()
+			_, err := io.WriteString(w, text)
+			return err
+		}})
+	}
+	for _, n := range []int{1, 4} {
+		withParallelism(n, func() {
+			clear(renders)
+			dir := t.TempDir()
+			pkgs := []*Package{{Name: "site.zip", Files: files}, {Name: "site", Files: files, Folder: true}}
+			if _, err := WriteAll(dir, pkgs, ZipOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			zipped := ziptest.Texts(t, filepath.Join(dir, "site.zip"))
+			for i, f := range files {
+				if renders[f.Path] != 1 {
+					t.Errorf("parallelism %d: %s rendered %d times", n, f.Path, renders[f.Path])
+				}
+				want := strings.Repeat(fmt.Sprintf("<p>page %d</p>\n", i), 300)
+				got, err := os.ReadFile(filepath.Join(dir, "site", f.Path))
+				if err != nil || string(got) != want || zipped[f.Path] != want {
+					t.Errorf("parallelism %d: %s in the folder %.20q (%v), in the zip %.20q", n, f.Path, got, err, zipped[f.Path])
+				}
+			}
+		})
 	}
 }

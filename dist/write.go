@@ -99,7 +99,7 @@ func WriteAll(dir string, pkgs []*Package, opts ZipOptions) ([]Written, error) {
 			defer wg.Done()
 			r := &results[i]
 			if p.Folder {
-				r.tmp, r.size, r.err = writeTempFolder(dir, p, mod)
+				r.tmp, r.size, r.err = writeTempFolder(dir, p, mod, sh)
 			} else {
 				r.tmp, r.size, r.sum, r.err = writeTemp(dir, p, mod, sh)
 			}
