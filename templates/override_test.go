@@ -74,6 +74,7 @@ func TestLayeredOverrides(t *testing.T) {
 	dir := overrides(t, map[string]string{
 		"page.html.tmpl":    marked,
 		"player/player.css": "body { color: hotpink }\n",
+		"player/scorm12.js": "window.brandMarker = 1;\n",
 		".DS_Store":         "ignored",
 		"player/.hidden.js": "ignored",
 		".git/config":       "ignored",
@@ -82,7 +83,7 @@ func TestLayeredOverrides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := s.Overrides(); !slices.Equal(got, []string{"page.html.tmpl", "player/player.css"}) {
+	if got := s.Overrides(); !slices.Equal(got, []string{"page.html.tmpl", "player/player.css", "player/scorm12.js"}) {
 		t.Errorf("overrides %v", got)
 	}
 	c := testCourse()
@@ -101,14 +102,24 @@ func TestLayeredOverrides(t *testing.T) {
 	if len(player) != len(embedded) {
 		t.Fatalf("%d files, want %d", len(player), len(embedded))
 	}
+	// The overriding script takes the place of the embedded one within
+	// the package's one script, minified as packages carry it.
+	ownScorm12, _ := embeddedFile("player/scorm12.js")
 	for i, f := range player {
 		want := embedded[i].Data
-		if f.Path == "player/player.css" {
-			want = []byte("body{color:hotpink}") // minified, as packages carry it
+		switch f.Path {
+		case StyleFile:
+			want = []byte("body{color:hotpink}")
+		case ScriptFile:
+			want = bytes.Replace(want, ownScorm12, []byte("window.brandMarker=1"), 1)
 		}
 		if f.Path != embedded[i].Path || !bytes.Equal(f.Data, want) {
 			t.Errorf("%s: wrong content", f.Path)
 		}
+	}
+	web, _ := s.PlayerFiles("web")
+	if bytes.Contains(web[0].Data, []byte("brandMarker")) {
+		t.Error("the web runtime's script holds the SCORM 1.2 adapter's override")
 	}
 	if err := s.Check(c); err != nil {
 		t.Errorf("Check: %v", err)
