@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/coursepack/coursepack/course"
+	"github.com/coursepack/coursepack/internal/txtar"
 	"github.com/coursepack/coursepack/internal/ziptest"
 )
 
@@ -181,8 +182,7 @@ func TestBuildBrandMatrix(t *testing.T) {
 // has problems.
 func brokenBrands(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "course")
-	copyCourse(t, brandsCourse, dir)
+	dir := txtar.CopyDir(t, brandsCourse)
 	err := os.WriteFile(filepath.Join(dir, "brands", "west.yaml"), []byte(`brand:
   name: west
 theme:
@@ -286,8 +286,7 @@ func TestBrandFiles(t *testing.T) {
 }
 
 func TestBrandNamesMustDiffer(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "course")
-	copyCourse(t, brandsCourse, dir)
+	dir := txtar.CopyDir(t, brandsCourse)
 	data, _ := os.ReadFile(filepath.Join(dir, "brands", "south-coast.yaml"))
 	copyData := strings.Replace(string(data), "name: south-coast", "name: north-wales", 1)
 	if err := os.WriteFile(filepath.Join(dir, "brands", "copy.yaml"), []byte(copyData), 0o644); err != nil {

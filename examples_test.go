@@ -208,8 +208,7 @@ func TestExampleModulesMeetCounts(t *testing.T) {
 // TestExampleInWelsh builds the example course with language: cy and checks
 // its pages carry the Welsh interface text.
 func TestExampleInWelsh(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "course")
-	copyCourse(t, exampleDir, dir)
+	dir := txtar.CopyDir(t, exampleDir)
 	path := filepath.Join(dir, course.CourseFile)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -321,36 +320,6 @@ strings:
 				t.Error("no page has the overridden buddy callout title")
 			}
 		})
-	}
-}
-
-// copyCourse copies the course folder src to dst, leaving out its dist
-// folder (earlier builds).
-func copyCourse(t *testing.T, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, p)
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && rel == "dist" {
-			return filepath.SkipDir
-		}
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -1,9 +1,7 @@
 package dist
 
 import (
-	"archive/zip"
 	"errors"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -12,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coursepack/coursepack/internal/ziptest"
 )
 
 // entry is what a folder holds at one path.
@@ -85,27 +85,17 @@ func TestWriteAllFolder(t *testing.T) {
 	}
 
 	// The folder holds what the zip holds, at the same paths.
-	zr, err := zip.OpenReader(written[0].Path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer zr.Close()
 	tree := readTree(t, written[1].Path)
 	var total int64
-	for _, zf := range zr.File {
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		got, ok := tree[zf.Name]
+	zipped := ziptest.Files(t, written[0].Path)
+	for name, data := range zipped {
+		got, ok := tree[name]
 		if !ok {
-			t.Errorf("the folder lacks %s", zf.Name)
+			t.Errorf("the folder lacks %s", name)
 			continue
 		}
 		if got.Data != string(data) {
-			t.Errorf("%s: folder has %q, zip %q", zf.Name, got.Data, data)
+			t.Errorf("%s: folder has %q, zip %q", name, got.Data, data)
 		}
 		total += int64(len(data))
 	}
@@ -133,8 +123,8 @@ func TestWriteAllFolder(t *testing.T) {
 	if !slices.Equal(dirs, wantDirs) {
 		t.Errorf("folders %v, want %v", dirs, wantDirs)
 	}
-	if len(tree) != len(wantDirs)+len(zr.File) {
-		t.Errorf("the folder holds %d entries, want %d", len(tree), len(wantDirs)+len(zr.File))
+	if len(tree) != len(wantDirs)+len(zipped) {
+		t.Errorf("the folder holds %d entries, want %d", len(tree), len(wantDirs)+len(zipped))
 	}
 }
 

@@ -89,9 +89,6 @@ func BenchmarkRebuildOneFile(b *testing.B) {
 // course: the rebuild serves what a full build of the edited course
 // serves, file for file, units and warnings alike.
 func TestRebuildOneFileMatchesFullBuild(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the example course three times")
-	}
 	dir := txtar.CopyDir(t, "../examples/stepping-into-leadership")
 	s, _, _ := start(t, Options{Dir: dir, Format: "cmi5"})
 	file := filepath.Join(dir, filepath.FromSlash(exampleModule))

@@ -83,17 +83,7 @@ func TestInspectCommand(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, nil, tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
-			}
-			for _, want := range tt.wantOut {
-				if !strings.Contains(stdout, want) {
-					t.Errorf("stdout lacks %q:\n%s", want, stdout)
-				}
-			}
-			if !strings.Contains(stderr, tt.wantErr) {
-				t.Errorf("stderr %q lacks %q", stderr, tt.wantErr)
-			}
+			checkCLI(t, code, stdout, stderr, tt.wantCode, tt.wantOut, tt.wantErr)
 			if tt.wantCode != 0 && stdout != "" {
 				t.Errorf("a failure printed to stdout: %s", stdout)
 			}

@@ -20,6 +20,26 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdo
 	return code, out.String(), errOut.String()
 }
 
+// checkCLI checks what runCLI returned: the exit status, each of wantOut
+// in stdout, wantErr in stderr, and no crash.
+func checkCLI(t *testing.T, code int, stdout, stderr string, wantCode int, wantOut []string, wantErr string) {
+	t.Helper()
+	if code != wantCode {
+		t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, wantCode, stdout, stderr)
+	}
+	for _, w := range wantOut {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("stdout does not contain %q:\n%s", w, stdout)
+		}
+	}
+	if !strings.Contains(stderr, wantErr) {
+		t.Errorf("stderr %q does not contain %q", stderr, wantErr)
+	}
+	if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
+		t.Errorf("stderr shows a crash: %s", stderr)
+	}
+}
+
 func TestExitStatusAndMessages(t *testing.T) {
 	tiny := filepath.Join("..", "..", "testdata", "tiny")
 	broken := filepath.Join("..", "..", "testdata", "broken-course")
@@ -69,18 +89,7 @@ func TestExitStatusAndMessages(t *testing.T) {
 				args = append([]string{"build", "--out", out}, args[1:]...)
 			}
 			code, stdout, stderr := runCLI(t, tt.env, args...)
-			if code != tt.wantCode {
-				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.wantOut) {
-				t.Errorf("stdout %q does not contain %q", stdout, tt.wantOut)
-			}
-			if !strings.Contains(stderr, tt.wantErr) {
-				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
-			}
-			if strings.Contains(stderr, "panic") || strings.Contains(stderr, "goroutine") {
-				t.Errorf("stderr shows a crash: %s", stderr)
-			}
+			checkCLI(t, code, stdout, stderr, tt.wantCode, []string{tt.wantOut}, tt.wantErr)
 			_, err := os.Stat(out)
 			if exists := err == nil; exists != tt.wantOutput {
 				t.Errorf("output folder exists = %v, want %v", exists, tt.wantOutput)

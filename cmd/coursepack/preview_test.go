@@ -38,17 +38,27 @@ func TestPreviewUsage(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, nil, tt.args...)
-			if code != tt.wantCode {
-				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
-			}
-			if !strings.Contains(stderr, tt.wantErr) {
-				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
-			}
+			checkCLI(t, code, stdout, stderr, tt.wantCode, nil, tt.wantErr)
 			if strings.Contains(stdout, "http://") {
 				t.Errorf("a server started: %s", stdout)
 			}
 		})
 	}
+}
+
+// previewState returns the preview's state (GET _preview/state).
+func previewState(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url + "_preview/state")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
 
 // urlWriter is the command's stdout: it hands the first URL printed to
@@ -131,13 +141,8 @@ func startPreview(t *testing.T, args ...string) (url string, stop func() (int, s
 func TestPreviewStartsAndStops(t *testing.T) {
 	tiny := filepath.Join("..", "..", "testdata", "tiny")
 	url, stop := startPreview(t, "preview", "--port", "0", "--format", "scorm2004", "--sco", "course", tiny)
-	res, err := http.Get(url + "_preview/state")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), `"format":"scorm2004"`) || !strings.Contains(string(body), `"layout":"course"`) {
+	body := previewState(t, url)
+	if !strings.Contains(body, `"format":"scorm2004"`) || !strings.Contains(body, `"layout":"course"`) {
 		t.Errorf("state = %s", body)
 	}
 	code, stdout, stderr := stop()
@@ -158,13 +163,8 @@ func TestPreviewStartsAndStops(t *testing.T) {
 func TestPreviewCMI5WithBrand(t *testing.T) {
 	course := filepath.Join("..", "..", "testdata", "brands-course")
 	url, stop := startPreview(t, "preview", "--port", "0", "--format", "cmi5", "--brand", filepath.Join(course, "brands", "north-wales.yaml"), course)
-	res, err := http.Get(url + "_preview/state")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), `"runtime":"cmi5"`) || !strings.Contains(string(body), `"title":"Safe handling in North Wales"`) {
+	body := previewState(t, url)
+	if !strings.Contains(body, `"runtime":"cmi5"`) || !strings.Contains(body, `"title":"Safe handling in North Wales"`) {
 		t.Errorf("state = %s", body)
 	}
 	code, stdout, stderr := stop()
@@ -179,13 +179,8 @@ func TestPreviewCMI5WithBrand(t *testing.T) {
 func TestPreviewBrokenCourseStillServes(t *testing.T) {
 	broken := filepath.Join("..", "..", "testdata", "broken-course")
 	url, stop := startPreview(t, "preview", "--port", "0", broken)
-	res, err := http.Get(url + "_preview/state")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if !strings.Contains(string(body), `"ok":false`) || !strings.Contains(string(body), filepath.ToSlash(broken)+`/course.yaml:2:1: unknown key \"titel\"`) {
+	body := previewState(t, url)
+	if !strings.Contains(body, `"ok":false`) || !strings.Contains(body, filepath.ToSlash(broken)+`/course.yaml:2:1: unknown key \"titel\"`) {
 		t.Errorf("state = %s", body)
 	}
 	code, _, stderr := stop()

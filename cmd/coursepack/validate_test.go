@@ -52,21 +52,11 @@ func TestValidateLint(t *testing.T) {
 			dir := lintCourse(t, tt.course)
 			args := append(append([]string{"validate"}, tt.flags...), dir)
 			code, stdout, stderr := runCLI(t, nil, args...)
-			if code != tt.wantCode {
-				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
-			}
-			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout does not contain %q:\n%s", w, stdout)
-				}
-			}
+			checkCLI(t, code, stdout, stderr, tt.wantCode, tt.wantOut, tt.wantErr)
 			for _, w := range tt.notOut {
 				if strings.Contains(stdout, w) {
 					t.Errorf("stdout contains %q:\n%s", w, stdout)
 				}
-			}
-			if !strings.Contains(stderr, tt.wantErr) {
-				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
 			}
 		})
 	}
@@ -152,17 +142,7 @@ func TestValidateBrands(t *testing.T) {
 			dir := copyBrands(t, tt.extra)
 			args := append([]string{"validate", "--format", "html", "--brand", glob(dir)}, tt.flags...)
 			code, stdout, stderr := runCLI(t, nil, append(args, dir)...)
-			if code != tt.wantCode {
-				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
-			}
-			for _, w := range tt.wantOut {
-				if !strings.Contains(stdout, w) {
-					t.Errorf("stdout does not contain %q:\n%s", w, stdout)
-				}
-			}
-			if !strings.Contains(stderr, tt.wantErr) {
-				t.Errorf("stderr %q does not contain %q", stderr, tt.wantErr)
-			}
+			checkCLI(t, code, stdout, stderr, tt.wantCode, tt.wantOut, tt.wantErr)
 		})
 	}
 }

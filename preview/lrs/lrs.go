@@ -30,6 +30,7 @@
 package lrs
 
 import (
+	"cmp"
 	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
@@ -39,6 +40,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -245,15 +247,8 @@ func (l *LRS) docsLocked() []Doc {
 	for _, d := range l.docs {
 		out = append(out, *d)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.API != b.API {
-			return a.API < b.API
-		}
-		if a.ActivityID != b.ActivityID {
-			return a.ActivityID < b.ActivityID
-		}
-		return a.ID < b.ID
+	slices.SortFunc(out, func(a, b Doc) int {
+		return cmp.Or(cmp.Compare(a.API, b.API), cmp.Compare(a.ActivityID, b.ActivityID), cmp.Compare(a.ID, b.ID))
 	})
 	return out
 }
