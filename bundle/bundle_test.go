@@ -123,16 +123,28 @@ func TestBuildRenderAtWrite(t *testing.T) {
 				t.Fatalf("%s %s: %d pages and %d shared files, want %d and %d", layout, rt, len(lazy.Pages), len(lazy.Shared), len(held.Pages), len(held.Shared))
 			}
 			for i, p := range lazy.Pages {
-				if p.Data != nil || p.Render == nil || p.Path != held.Pages[i].Path {
+				h := held.Pages[i]
+				if p.Data != nil || len(p.Parts) == 0 || p.Path != h.Path || len(h.Parts) != len(p.Parts) {
 					t.Fatalf("%s %s: page %d is %+v", layout, rt, i, p)
 				}
-				// Rendered twice (a zip and a folder), the same bytes.
+				// Rendered twice (a zip and a folder), the same bytes,
+				// and the same parts as the page held.
 				for range 2 {
-					var buf bytes.Buffer
-					if err := p.Render(&buf); err != nil {
-						t.Fatal(err)
+					var whole bytes.Buffer
+					for j, part := range p.Parts {
+						var buf, hbuf bytes.Buffer
+						if err := part.Render(&buf); err != nil {
+							t.Fatal(err)
+						}
+						if err := h.Parts[j].Render(&hbuf); err != nil {
+							t.Fatal(err)
+						}
+						if part.Same != h.Parts[j].Same || part.Follows != h.Parts[j].Follows || !bytes.Equal(buf.Bytes(), hbuf.Bytes()) {
+							t.Errorf("%s %s: %s: part %d differs from the page held", layout, rt, p.Path, j)
+						}
+						whole.Write(buf.Bytes())
 					}
-					if !bytes.Equal(buf.Bytes(), held.Pages[i].Data) {
+					if !bytes.Equal(whole.Bytes(), h.Data) {
 						t.Errorf("%s %s: %s rendered at write time differs", layout, rt, p.Path)
 					}
 				}

@@ -1,9 +1,7 @@
 package bundle
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"runtime"
 	"sync"
 
@@ -14,10 +12,11 @@ import (
 )
 
 // renderPages renders the page of each unit for runtime rt with the player
-// set, several units at once, and returns them in unit order; on failure,
-// the error of the first unit that failed.
+// set, several units at once, and returns them in unit order, held in
+// memory (see dist.Hold); on failure, the error of the first unit that
+// failed.
 func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, text i18n.Strings) ([]dist.File, error) {
-	pages := make([]dist.File, len(units))
+	pages := pageRenderers(set, c, units, rt, text)
 	errs := make([]error, len(units))
 	var mu sync.Mutex
 	next := 0
@@ -26,9 +25,6 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			// One buffer per worker, grown to the largest page; each page
-			// is copied out at its size, so no page keeps spare capacity.
-			var buf bytes.Buffer
 			for {
 				mu.Lock()
 				i := next
@@ -37,19 +33,14 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 				if i >= len(units) {
 					return
 				}
-				buf.Reset()
-				if err := renderPage(&buf, set, c, units, i, rt, text); err != nil {
-					errs[i] = err
-					continue
-				}
-				pages[i] = dist.File{Path: units[i].Href, Data: bytes.Clone(buf.Bytes())}
+				pages[i], errs[i] = dist.Hold(pages[i])
 			}
 		}()
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("rendering %w", err)
 		}
 	}
 	return pages, nil
@@ -61,9 +52,7 @@ func renderPages(set *templates.Set, c *course.Course, units []Unit, rt string, 
 func pageRenderers(set *templates.Set, c *course.Course, units []Unit, rt string, text i18n.Strings) []dist.File {
 	pages := make([]dist.File, len(units))
 	for i, u := range units {
-		pages[i] = dist.File{Path: u.Href, Same: templates.PageKey(pageView(c, units, i, rt, text)), Render: func(w io.Writer) error {
-			return renderPage(w, set, c, units, i, rt, text)
-		}}
+		pages[i] = dist.File{Path: u.Href, Parts: set.PageParts(pageView(c, units, i, rt, text))}
 	}
 	return pages
 }
@@ -75,12 +64,4 @@ func pageView(c *course.Course, units []Unit, i int, rt string, text i18n.String
 		view.Next = units[i+1].Title
 	}
 	return view
-}
-
-// renderPage renders the page of units[i] to w.
-func renderPage(w io.Writer, set *templates.Set, c *course.Course, units []Unit, i int, rt string, text i18n.Strings) error {
-	if err := set.Render(w, pageView(c, units, i, rt, text)); err != nil {
-		return fmt.Errorf("rendering %s: %w", units[i].Href, err)
-	}
-	return nil
 }

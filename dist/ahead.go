@@ -92,7 +92,7 @@ func canDeflateAhead(f File) bool {
 // CRC-32 (which goes in the entry's local header, before its bytes) can be
 // computed ahead, so that the zip's writer reads it only once.
 func canChecksumAhead(f File) bool {
-	return f.Data == nil && f.Render == nil && f.Source != "" && methodFor(f.Path) == zip.Store
+	return !f.rendered() && f.Data == nil && f.Source != "" && methodFor(f.Path) == zip.Store
 }
 
 // startAhead starts deflating the entries of files (sorted) that suit it,
@@ -192,16 +192,12 @@ func putBuf(b *bytes.Buffer) {
 
 // deflateEntry compresses f into d.
 func deflateEntry(f File, d *deflated) {
-	data := f.Data
 	if f.rendered() {
-		raw, err := f.render()
-		if err != nil {
-			d.err = fmt.Errorf("%s: %w", f.Path, err)
-			return
-		}
-		defer putBuf(raw)
-		data = raw.Bytes()
-	} else if data == nil && f.Source != "" {
+		deflateParts(f, d)
+		return
+	}
+	data := f.Data
+	if data == nil && f.Source != "" {
 		src, err := os.Open(f.Source)
 		if err != nil {
 			d.err = fmt.Errorf("%s: %w", f.Path, err)
@@ -239,9 +235,8 @@ func deflateData(p string, data []byte, d *deflated) {
 	fw, _ := flatePool.Get().(*flate.Writer)
 	if fw == nil {
 		fw, _ = flate.NewWriter(buf, flateLevel)
-	} else {
-		fw.Reset(buf)
 	}
+	fw.ResetDict(buf, nil) // see deflatePart
 	_, err := fw.Write(data)
 	if err == nil {
 		err = fw.Close()

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"time"
 )
 
@@ -49,9 +50,13 @@ func writeTempFolder(dir string, p *Package, mod time.Time, sh *shared) (string,
 	}
 	// The files are written several at once, so that the waits for each
 	// to be flushed to disk overlap; a failure is that of the first file
-	// in path order that failed.
+	// in path order that failed. They are created one at a time: a
+	// filesystem locks a folder to add a file to it, and threads waiting
+	// for that lock can spin on it (on Linux), burning the CPU the other
+	// files need.
 	sizes := make([]int64, len(files))
 	errs := make([]error, len(files))
+	var creating sync.Mutex
 	forEach(len(files), folderWorkers, func(i int) {
 		f := files[i]
 		full := filepath.Join(tmp, filepath.FromSlash(f.Path))
@@ -59,7 +64,7 @@ func writeTempFolder(dir string, p *Package, mod time.Time, sh *shared) (string,
 			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
 			return
 		}
-		n, err := writeFile(full, f, entries[i])
+		n, err := writeFile(full, f, entries[i], &creating)
 		if err != nil {
 			errs[i] = fmt.Errorf("%s: %w", f.Path, err)
 			return
@@ -91,17 +96,17 @@ func writeTempFolder(dir string, p *Package, mod time.Time, sh *shared) (string,
 
 // writeFile writes f, from memory or streamed from f.Source, to the new
 // file full with mode 0644, flushed to disk, and returns its size. A
-// rendered file that other packages share (e, or nil) takes its bytes
-// from e.
-func writeFile(full string, f File, e *sharedEntry) (int64, error) {
+// rendered file that other packages share (e, or nil) takes its parts
+// from e. The file is created while holding creating.
+func writeFile(full string, f File, e *sharedEntry, creating *sync.Mutex) (int64, error) {
 	var src io.Reader
+	var parts []madePart
 	data := f.Data
 	if f.rendered() && e != nil {
-		v := e.variant(f)
-		if v.res.err != nil {
-			return 0, v.res.err
+		var err error
+		if parts, err = e.made(f); err != nil {
+			return 0, err
 		}
-		data = v.raw
 	} else if f.rendered() {
 		buf, err := f.render()
 		if err != nil {
@@ -122,13 +127,17 @@ func writeFile(full string, f File, e *sharedEntry) (int64, error) {
 		}
 		src = s
 	}
+	creating.Lock()
 	out, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	creating.Unlock()
 	if err != nil {
 		return 0, err
 	}
 	var n int64
 	if src != nil {
 		n, err = io.Copy(out, src)
+	} else if parts != nil {
+		n, err = writeRaw(out, parts)
 	} else {
 		var m int
 		m, err = out.Write(data)

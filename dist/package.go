@@ -28,19 +28,26 @@ type File struct {
 	// same bytes, so only the first of them is rendered (see shared.go).
 	// Empty, each is rendered and their bytes compared.
 	Same string
+	// Parts, when set, make the file's content: each part's, one after the
+	// other. Each part is deflated on its own, so that the parts several
+	// packages share are made once (see parts.go). Data may hold the same
+	// bytes whole (see Hold); the file is written from its parts.
+	Parts []Part
 }
 
-// rendered reports whether f's content is made by Render.
-func (f File) rendered() bool { return f.Data == nil && f.Render != nil }
+// rendered reports whether f's content is made by its parts or Render.
+func (f File) rendered() bool { return len(f.Parts) > 0 || f.Data == nil && f.Render != nil }
 
-// render makes f's content with Render into a pooled buffer, which the
-// caller gives back with putBuf.
+// render makes f's content with Render, or its parts, into a pooled
+// buffer, which the caller gives back with putBuf.
 func (f File) render() (*bytes.Buffer, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	if err := f.Render(buf); err != nil {
-		putBuf(buf)
-		return nil, err
+	for _, p := range f.parts() {
+		if err := p.Render(buf); err != nil {
+			putBuf(buf)
+			return nil, err
+		}
 	}
 	return buf, nil
 }

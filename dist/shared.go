@@ -21,15 +21,16 @@ import (
 // same for the whole WriteAll), each zip is byte for byte what it would
 // have been on its own.
 //
-// A rendered file (File.Render) is made as its zip writes it, so its
-// content is not known ahead. Rendered files at the same path in several
-// packages (the page of a module in the packages of several formats, or
-// in the web build's zip and folder) share an entry that keeps each
-// distinct content made at that path, rendered and deflated, until every
-// package holding the path has written it: a package renders its file,
-// and a zip deflates it, only when no other package has made the same
-// bytes. A file whose File.Same names a content already made is not
-// rendered.
+// A rendered file (File.Render, File.Parts) is made as its zip writes it,
+// so its content is not known ahead. Rendered files at the same path in
+// several packages (the page of a module in the packages of several
+// formats, or in the web build's zip and folder) share an entry that keeps
+// each distinct part made at that path, rendered and deflated (see
+// parts.go), until every package holding the path has written it: a
+// package renders a part, and a zip deflates it, only when no other
+// package has made the same bytes at that place. A part whose Part.Same
+// (or, for a file made by Render, whose File.Same) names a content already
+// made is not rendered.
 
 // shared lists the entries that several packages of one WriteAll hold.
 type shared struct {
@@ -50,7 +51,7 @@ type sharedKey struct {
 	method       uint16
 	size         int
 	sum          uint64
-	// rendered groups the rendered files at path (see variants).
+	// rendered groups the rendered files at path (see sharedEntry.made).
 	rendered bool
 }
 
@@ -63,23 +64,16 @@ type sharedEntry struct {
 	// res is the entry compressed (comp is then owned by the entry, not
 	// pooled) or, for a stored one, its checksum and size.
 	res deflated
-	// mu guards variants: for rendered files, each distinct content made
-	// so far, with its entry compressed.
-	mu       sync.Mutex
-	variants []variant
-}
-
-// variant is one content of a shared rendered entry.
-type variant struct {
-	same string // the File.Same of the file first rendered, or ""
-	raw  []byte
-	res  deflated
+	// mu guards parts: for rendered files, by position in the file, each
+	// distinct part made so far.
+	mu    sync.Mutex
+	parts [][]madePart
 }
 
 // planShared finds the entries that more than one package of pkgs holds,
 // or returns nil when there are none. Of a folder, only the rendered files
 // count: the folder takes their bytes from the entry (see
-// sharedEntry.variant), and copies its other files as they are.
+// sharedEntry.made), and copies its other files as they are.
 func planShared(pkgs []*Package) *shared {
 	if len(pkgs) < 2 {
 		return nil
@@ -106,11 +100,15 @@ func planShared(pkgs []*Package) *shared {
 				// the zip is written.
 				continue
 			}
+			var data []byte // compared, for a file made in memory
+			if !f.rendered() {
+				data = f.Data
+			}
 			c := byKey[k]
 			if c == nil {
-				c = &candidate{e: &sharedEntry{}, data: f.Data}
+				c = &candidate{e: &sharedEntry{}, data: data}
 				byKey[k] = c
-			} else if f.Data != nil && !bytes.Equal(c.data, f.Data) {
+			} else if data != nil && !bytes.Equal(c.data, data) {
 				continue // the same hash, not the same bytes
 			}
 			c.e.users.Add(1)
@@ -132,21 +130,21 @@ func planShared(pkgs []*Package) *shared {
 // share: a deflated entry that can be deflated ahead (so that it is
 // written with writeDeflated's bytes), or a stored one streamed from
 // disk. The key of a rendered file is its path: the entry it shares keeps
-// a variant per content (see sharedEntry.variant).
+// the parts made at that path (see sharedEntry.made).
 func contentKey(f File, seed maphash.Seed) (sharedKey, bool) {
 	method := methodFor(f.Path)
 	k := sharedKey{path: f.Path, method: method}
 	switch {
+	case f.rendered():
+		if method != zip.Deflate || !canDeflateAhead(f) {
+			return k, false
+		}
+		k.rendered = true
 	case f.Data != nil:
 		if method != zip.Deflate || !canDeflateAhead(f) {
 			return k, false
 		}
 		k.size, k.sum = len(f.Data), maphash.Bytes(seed, f.Data)
-	case f.Render != nil:
-		if method != zip.Deflate || !canDeflateAhead(f) {
-			return k, false
-		}
-		k.rendered = true
 	case f.Source == "":
 		return k, false
 	case method == zip.Deflate && !canDeflateAhead(f):
@@ -175,49 +173,67 @@ func (e *sharedEntry) done() {
 	if e != nil && e.users.Add(-1) == 0 {
 		e.res.comp = nil
 		e.mu.Lock()
-		e.variants = nil
+		e.parts = nil
 		e.mu.Unlock()
 	}
 }
 
-// variant returns the content of f, made by f.Render, and its entry
-// compressed: the variant of e that f.Same names, or else f rendered, as
-// the variant with the same bytes or a new one, deflated, that e then
-// keeps for the other packages. It holds e.mu throughout, so that the
-// packages that come to the same content at the same time wait for the
-// one making it. The returned raw bytes are the caller's to read, never
-// to change.
-func (e *sharedEntry) variant(f File) variant {
+// made returns the parts of f, a rendered file, made: for each, the part
+// at its position that e holds with the same Same (for a part with no
+// Same, the same bytes), or else the part rendered and deflated, which e
+// keeps for the other packages while any is left. It holds e.mu
+// throughout, so that the packages that come to the same parts at the
+// same time wait for the one making them. The parts' bytes are the
+// caller's to read, never to change.
+func (e *sharedEntry) made(f File) ([]madePart, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if f.Same != "" {
-		for _, v := range e.variants {
-			if v.same == f.Same {
-				return v
+	ps := f.parts()
+	for len(e.parts) < len(ps) {
+		e.parts = append(e.parts, nil)
+	}
+	out := make([]madePart, len(ps))
+	for i, p := range ps {
+		var dict []byte
+		if p.Follows {
+			dict = window(out[:i])
+		}
+		m, err := e.part(i, p, i == len(ps)-1, dict)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		out[i] = m
+	}
+	return out, nil
+}
+
+// part returns part p, at position i of its file, made after the bytes
+// dict (for a part that Follows); e.mu is held.
+func (e *sharedEntry) part(i int, p Part, last bool, dict []byte) (madePart, error) {
+	var before uint64
+	if p.Follows {
+		before = maphash.Bytes(beforeSeed, dict)
+	}
+	if p.Same != "" {
+		for _, m := range e.parts[i] {
+			if m.same == p.Same && m.last == last && m.before == before {
+				return m, nil
 			}
 		}
 	}
-	buf, err := f.render()
+	m, err := makePart(p, last, dict)
 	if err != nil {
-		return variant{res: deflated{err: fmt.Errorf("%s: %w", f.Path, err)}}
+		return madePart{}, err
 	}
-	defer putBuf(buf)
-	for _, v := range e.variants {
-		if bytes.Equal(v.raw, buf.Bytes()) {
-			return v
+	for _, k := range e.parts[i] {
+		if k.last == last && k.before == before && bytes.Equal(k.raw, m.raw) {
+			return k, nil
 		}
 	}
-	v := variant{same: f.Same, raw: bytes.Clone(buf.Bytes())}
-	deflateData(f.Path, v.raw, &v.res)
-	if v.res.buf != nil {
-		v.res.comp = bytes.Clone(v.res.comp)
-		putBuf(v.res.buf)
-		v.res.buf = nil
+	if e.users.Load() > 1 {
+		e.parts[i] = append(e.parts[i], m)
 	}
-	if v.res.err == nil && e.users.Load() > 1 {
-		e.variants = append(e.variants, v)
-	}
-	return v
+	return m, nil
 }
 
 // compute deflates f, or for a stored entry checksums it, the first time
@@ -241,13 +257,17 @@ func (e *sharedEntry) compute(f File) {
 
 // deflated gives d the entry deflated, for a zip's deflating ahead.
 func (e *sharedEntry) deflated(f File, d *deflated) {
-	res := &e.res
 	if f.rendered() {
-		v := e.variant(f)
-		res = &v.res
-	} else {
-		e.compute(f)
+		parts, err := e.made(f)
+		if err != nil {
+			d.err = err
+			return
+		}
+		joinParts(parts, d)
+		return
 	}
+	e.compute(f)
+	res := &e.res
 	d.comp, d.buf, d.crc, d.size, d.inTurn, d.err = res.comp, nil, res.crc, res.size, res.inTurn, res.err
 }
 
@@ -265,11 +285,14 @@ func writeStored(zw *zip.Writer, f File, crc uint32, n int64, mod time.Time) err
 // write writes the entry of f, which e shares, to zw.
 func (e *sharedEntry) write(zw *zip.Writer, f File, mod time.Time) error {
 	if f.rendered() {
-		v := e.variant(f)
-		if v.res.err != nil {
-			return v.res.err
+		parts, err := e.made(f)
+		if err != nil {
+			return err
 		}
-		return writeDeflated(zw, f.Path, &v.res, mod)
+		var d deflated
+		joinParts(parts, &d)
+		defer putBuf(d.buf)
+		return writeDeflated(zw, f.Path, &d, mod)
 	}
 	e.compute(f)
 	switch {

@@ -256,6 +256,20 @@ func TestRenderedFiles(t *testing.T) {
 	}
 }
 
+// madeFile is f made by e: its bytes and its parts' compressed bytes.
+func madeFile(t *testing.T, e *sharedEntry, f File) (string, []madePart) {
+	t.Helper()
+	parts, err := e.made(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw bytes.Buffer
+	if _, err := writeRaw(&raw, parts); err != nil {
+		t.Fatal(err)
+	}
+	return raw.String(), parts
+}
+
 // TestSharedRenderedVariants checks that the zips sharing a rendered path
 // deflate each distinct content once, get the bytes of their own content,
 // and let go of them all once the last zip is done.
@@ -263,42 +277,39 @@ func TestSharedRenderedVariants(t *testing.T) {
 	renders := []string{"<p>lms</p>", "<p>lrs</p>", "<p>lms</p>", "<p>lrs</p>", "<p>lms</p>"}
 	e := &sharedEntry{}
 	e.users.Store(int32(len(renders)))
-	var got []deflated
+	var got [][]madePart
 	for _, text := range renders {
 		f := File{Path: "m1.html", Render: func(w io.Writer) error {
 			_, err := io.WriteString(w, strings.Repeat(text, 100))
 			return err
 		}}
-		v := e.variant(f)
-		if v.res.err != nil {
-			t.Fatal(v.res.err)
+		raw, parts := madeFile(t, e, f)
+		if raw != strings.Repeat(text, 100) {
+			t.Errorf("%s: bytes %.20q", text, raw)
 		}
-		if v.res.size != int64(100*len(text)) || string(v.raw) != strings.Repeat(text, 100) {
-			t.Errorf("%s: size %d, bytes %.20q", text, v.res.size, v.raw)
-		}
-		got = append(got, v.res)
+		got = append(got, parts)
 	}
-	if len(e.variants) != 2 {
-		t.Errorf("%d variants kept, want 2", len(e.variants))
+	if len(e.parts) != 1 || len(e.parts[0]) != 2 {
+		t.Errorf("%d contents kept, want 2", len(e.parts[0]))
 	}
-	for i, d := range got {
+	for i, parts := range got {
 		first := got[slices.Index(renders, renders[i])]
-		if &d.comp[0] != &first.comp[0] {
+		if &parts[0].comp[0] != &first[0].comp[0] {
 			t.Errorf("render %d (%s) was deflated again", i, renders[i])
 		}
 	}
-	if &got[0].comp[0] == &got[1].comp[0] || got[0].crc == got[1].crc {
+	if &got[0][0].comp[0] == &got[1][0].comp[0] {
 		t.Error("two contents got the same entry")
 	}
 	broken := File{Path: "m1.html", Render: func(io.Writer) error { return errors.New("no template") }}
-	if v := e.variant(broken); v.res.err == nil || !strings.Contains(v.res.err.Error(), "m1.html: no template") {
-		t.Errorf("a failed render gave %v", v.res.err)
+	if _, err := e.made(broken); err == nil || !strings.Contains(err.Error(), "m1.html: no template") {
+		t.Errorf("a failed render gave %v", err)
 	}
 	for range renders {
 		e.done()
 	}
-	if e.variants != nil {
-		t.Error("the variants are kept after the last zip is done")
+	if e.parts != nil {
+		t.Error("the contents are kept after the last zip is done")
 	}
 }
 
@@ -324,23 +335,20 @@ func TestSharedRenderedSame(t *testing.T) {
 	}
 	e := &sharedEntry{}
 	e.users.Store(int32(len(files)))
-	var got []deflated
+	var got [][]madePart
 	for _, f := range files {
-		v := e.variant(f)
-		if v.res.err != nil {
-			t.Fatal(v.res.err)
-		}
-		got = append(got, v.res)
+		_, parts := madeFile(t, e, f)
+		got = append(got, parts)
 	}
 	if renders != 4 {
 		t.Errorf("%d renders, want 4 (lms, lrs, the unnamed one, lms-2)", renders)
 	}
 	for _, i := range []int{1, 4, 5} {
-		if &got[i].comp[0] != &got[0].comp[0] {
+		if &got[i][0].comp[0] != &got[0][0].comp[0] {
 			t.Errorf("file %d did not get the lms entry", i)
 		}
 	}
-	if &got[3].comp[0] != &got[2].comp[0] || &got[2].comp[0] == &got[0].comp[0] {
+	if &got[3][0].comp[0] != &got[2][0].comp[0] || &got[2][0].comp[0] == &got[0][0].comp[0] {
 		t.Error("the lrs files do not share their own entry")
 	}
 }

@@ -293,6 +293,15 @@ func rawHeader(h *zip.FileHeader) {
 
 func writeEntry(zw *zip.Writer, f File, mod time.Time) error {
 	method := methodFor(f.Path)
+	if f.rendered() && len(f.Parts) > 1 && canDeflateAhead(f) {
+		// Its parts deflated one by one, as ahead.
+		var d deflated
+		if deflateParts(f, &d); d.err != nil {
+			return d.err
+		}
+		defer putBuf(d.buf)
+		return writeDeflated(zw, f.Path, &d, mod)
+	}
 	if f.rendered() {
 		buf, err := f.render()
 		if err != nil {

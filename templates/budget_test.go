@@ -88,12 +88,12 @@ func TestStateBudgetFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Config.T = nil // not needed by the test
+		d.cfg.T = nil // not needed by the test
 		worst, limit := StateBudget(u.modules, "scorm12")
 		if limit != 4096 || worst <= 0 {
 			t.Errorf("%s: StateBudget = %d, %d", u.name, worst, limit)
 		}
-		out = append(out, budgetUnit{Name: u.name, Config: d.Config, Worst: worst, Limit: limit})
+		out = append(out, budgetUnit{Name: u.name, Config: d.cfg, Worst: worst, Limit: limit})
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

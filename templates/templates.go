@@ -26,6 +26,7 @@ package templates
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html"
@@ -201,8 +202,13 @@ type doc struct {
 	ThemeCSS    template.CSS
 	CourseMode  bool
 	Modules     []docModule
-	Config      config
-	strings     i18n.Strings
+	// Config is the player's configuration as JSON, cfg marshalled: as
+	// html/template would write cfg in the page's script element, so a
+	// page's configuration can be written without rendering the page
+	// (see PageParts).
+	Config  template.JS
+	cfg     config
+	strings i18n.Strings
 
 	// Favicon is the path of the page icon, and FaviconType its media
 	// type; "" when the theme has none.
@@ -338,17 +344,25 @@ var scriptKeys = []string{
 	"plan.download", "plan.print", "plan.file", "plan.no-goals", "plan.made",
 }
 
-func newDoc(v View) (doc, error) {
-	c := v.Course
-	if c == nil {
-		return doc{}, errors.New("templates: no course")
+// checkView reports what makes v a view Render refuses.
+func checkView(v View) error {
+	if v.Course == nil {
+		return errors.New("templates: no course")
 	}
 	if _, ok := adapters[v.Runtime]; !ok {
-		return doc{}, fmt.Errorf("templates: unknown runtime %q (known: %s)", v.Runtime, strings.Join(Runtimes(), ", "))
+		return fmt.Errorf("templates: unknown runtime %q (known: %s)", v.Runtime, strings.Join(Runtimes(), ", "))
 	}
 	if len(v.Modules) == 0 {
-		return doc{}, errors.New("templates: no module to render")
+		return errors.New("templates: no module to render")
 	}
+	return nil
+}
+
+func newDoc(v View) (doc, error) {
+	if err := checkView(v); err != nil {
+		return doc{}, err
+	}
+	c := v.Course
 	d := doc{
 		Lang:        c.Language,
 		CourseTitle: c.Title,
@@ -378,18 +392,18 @@ func newDoc(v View) (doc, error) {
 	if courseRule == "" {
 		courseRule = course.CompletionPages
 	}
-	d.Config = config{
+	d.cfg = config{
 		V: 1, Course: c.ID, Title: c.Title, Lang: c.Language,
 		Notes: NotesKey(c.ID), Completion: string(courseRule), Mastery: c.MasteryScore,
 		Limits: limits, Next: v.Next, T: map[string]string{},
 	}
 	xapi := statementRuntimes[v.Runtime]
 	if xapi {
-		d.Config.IRI = c.ID
+		d.cfg.IRI = c.ID
 	}
 	plan := false
 	for _, k := range scriptKeys {
-		d.Config.T[k] = v.Strings.Get(k)
+		d.cfg.T[k] = v.Strings.Get(k)
 	}
 	index := 0
 	for i, m := range v.Modules {
@@ -449,12 +463,19 @@ func newDoc(v View) (doc, error) {
 			cm.Reflections = append(cm.Reflections, cr)
 		}
 		d.Modules = append(d.Modules, dm)
-		d.Config.Modules = append(d.Config.Modules, cm)
+		d.cfg.Modules = append(d.cfg.Modules, cm)
 	}
-	d.Config.Key = StorageKey(c.ID, ids)
+	d.cfg.Key = StorageKey(c.ID, ids)
 	if plan {
-		d.Config.Gather = gather(c)
+		d.cfg.Gather = gather(c)
 	}
+	// json.Marshal escapes <, > and & (and U+2028 and U+2029), so the
+	// JSON is safe in a script element.
+	b, err := json.Marshal(d.cfg)
+	if err != nil {
+		return doc{}, fmt.Errorf("templates: %w", err)
+	}
+	d.Config = template.JS(b)
 	return d, nil
 }
 

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"html/template"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -492,5 +494,111 @@ func TestPagesShared(t *testing.T) {
 	}
 	if render(t, View{Course: c, Modules: c.Modules, Runtime: "xapi"}) != render(t, View{Course: c, Modules: c.Modules, Runtime: "cmi5"}) {
 		t.Error("the xapi page differs from the cmi5 one")
+	}
+}
+
+// pageParts renders the parts of the page of v, one string each.
+func pageParts(t *testing.T, s *Set, v View) ([]string, []string) {
+	t.Helper()
+	var texts, sames []string
+	for _, p := range s.PageParts(v) {
+		var buf bytes.Buffer
+		if err := p.Render(&buf); err != nil {
+			t.Fatal(err)
+		}
+		texts, sames = append(texts, buf.String()), append(sames, p.Same)
+	}
+	return texts, sames
+}
+
+// TestPageParts checks the parts of every page of TestPagesShared's views:
+// one after the other they are the page, the parts around the policy and
+// the configuration do not depend on the runtime, and parts with the same
+// name at the same place have the same bytes.
+func TestPageParts(t *testing.T) {
+	c := testCourse()
+	type parts struct {
+		name         string
+		texts, sames []string
+	}
+	var all []parts
+	for _, rt := range Runtimes() {
+		for _, next := range []string{"", "Next unit"} {
+			for _, mods := range [][]*course.Module{c.Modules[:1], c.Modules} {
+				v := View{Course: c, Modules: mods, Runtime: rt, Next: next}
+				texts, sames := pageParts(t, embeddedSet, v)
+				name := fmt.Sprintf("%s %d modules %q", rt, len(mods), next)
+				if len(texts) != 5 {
+					t.Fatalf("%s: %d parts, want 5", name, len(texts))
+				}
+				if strings.Join(texts, "") != render(t, v) {
+					t.Errorf("%s: the parts are not the page", name)
+				}
+				if !strings.Contains(texts[0], "<head>") || !strings.HasPrefix(texts[1], "default-src") || !strings.HasPrefix(texts[3], `{"v":1`) {
+					t.Errorf("%s: parts cut elsewhere than at the policy and the configuration: %.30q, %.30q", name, texts[1], texts[3])
+				}
+				all = append(all, parts{name, texts, sames})
+			}
+		}
+	}
+	shared := 0
+	for i, a := range all {
+		for _, b := range all[:i] {
+			for k := range a.texts {
+				if a.sames[k] == b.sames[k] && a.texts[k] != b.texts[k] {
+					t.Errorf("%s and %s: part %d has the same name, other bytes", a.name, b.name, k)
+				}
+				if k == 2 && a.sames[k] == b.sames[k] {
+					shared++
+				}
+			}
+		}
+	}
+	// Each of the 4 module-and-next pairs has a page in 5 runtimes: 10
+	// pairs of pages share their body.
+	if shared != 4*10 {
+		t.Errorf("%d pairs of pages share their body, want 40", shared)
+	}
+}
+
+// TestPagePartsOverride checks that a course's own page template makes
+// the page one part.
+func TestPagePartsOverride(t *testing.T) {
+	s := &Set{page: template.Must(template.New("page.html.tmpl").Parse(`<p>{{.CSP}}</p>{{.Config}}`))}
+	c := testCourse()
+	v := View{Course: c, Modules: c.Modules, Runtime: "xapi"}
+	texts, _ := pageParts(t, s, v)
+	if len(texts) != 1 || !strings.Contains(texts[0], "connect-src") {
+		t.Errorf("parts %q", texts)
+	}
+}
+
+// TestPagePartsErrors checks the errors of a page's parts: a view Render
+// refuses, and a page template without the policy or configuration where
+// the embedded one has them.
+func TestPagePartsErrors(t *testing.T) {
+	c := testCourse()
+	for _, tt := range []struct {
+		name string
+		v    View
+		want string
+	}{
+		{"unknown runtime", View{Course: c, Modules: c.Modules, Runtime: "nope"}, `unknown runtime "nope"`},
+		{"no course", View{Modules: c.Modules, Runtime: "web"}, "no course"},
+		{"no module", View{Course: c, Runtime: "web"}, "no module"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			for i, p := range embeddedSet.PageParts(tt.v) {
+				if err := p.Render(io.Discard); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("part %d: got %v, want %q", i, err, tt.want)
+				}
+			}
+		})
+	}
+	for _, text := range []string{`<p>{{.Config}}</p>`, `<p>{{.CSP}}</p>`, `{{.Config}}<p>{{.CSP}}</p>`} {
+		tmpl := template.Must(template.New("page").Parse(text))
+		if _, _, err := splitPage(tmpl, View{Course: c, Modules: c.Modules, Runtime: "web"}); err == nil || !strings.Contains(err.Error(), "not where the page template puts them") {
+			t.Errorf("%s: got %v", text, err)
+		}
 	}
 }
