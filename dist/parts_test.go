@@ -294,3 +294,41 @@ func TestHold(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestPartsChunks checks a part longer than chunkSize, deflated in chunks:
+// the stream inflates to the part, its bytes do not depend on how many
+// chunks are deflated at once, and it is within a hundred bytes of the
+// part deflated at once (each chunk refers back into the one before it).
+func TestPartsChunks(t *testing.T) {
+	var sb strings.Builder
+	for i := 0; sb.Len() < 5*chunkSize/2; i++ {
+		fmt.Fprintf(&sb, "<p>Paragraph %d of the course: w%d w%d.</p>\n", i, i*7919%10007, i*104729%1009)
+	}
+	text := sb.String()
+	f := File{Path: "index.html", Parts: []Part{
+		{Render: func(w io.Writer) error { _, err := io.WriteString(w, "<head>"); return err }},
+		{Render: func(w io.Writer) error { _, err := io.WriteString(w, text); return err }},
+	}}
+	var comps [][]byte
+	for _, n := range []int{1, 3} {
+		withParallelism(n, func() {
+			var d deflated
+			if deflateParts(f, &d); d.err != nil {
+				t.Fatal(d.err)
+			}
+			got, err := io.ReadAll(flate.NewReader(bytes.NewReader(d.comp)))
+			if err != nil || string(got) != "<head>"+text {
+				t.Errorf("parallelism %d: inflated %d bytes (%v), want %d", n, len(got), err, len(text)+6)
+			}
+			comps = append(comps, d.comp)
+		})
+	}
+	if !bytes.Equal(comps[0], comps[1]) {
+		t.Error("the chunks depend on how many are deflated at once")
+	}
+	var whole deflated
+	deflateData("index.html", []byte(text), &whole)
+	if extra := len(comps[0]) - len(whole.comp); extra > 100 {
+		t.Errorf("in chunks %d bytes, at once %d", len(comps[0]), len(whole.comp))
+	}
+}

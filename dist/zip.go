@@ -293,7 +293,7 @@ func rawHeader(h *zip.FileHeader) {
 
 func writeEntry(zw *zip.Writer, f File, mod time.Time) error {
 	method := methodFor(f.Path)
-	if f.rendered() && len(f.Parts) > 1 && canDeflateAhead(f) {
+	if f.rendered() && canDeflateAhead(f) {
 		// Its parts deflated one by one, as ahead.
 		var d deflated
 		if deflateParts(f, &d); d.err != nil {
