@@ -36,7 +36,9 @@
 // scripts taken out (the same HTML and style sheet, no player), opened N
 // times on its own from the same server; plain is its first contentful
 // paint, the moment a browser shows such a page at all, and ratio is
-// firstPage / plain (medians).
+// firstPage / plain (medians). floor is the first contentful paint of a
+// page of one line, opened the same way: what a new browser context costs
+// on this machine before any page of the course.
 
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -154,7 +156,13 @@ async function prepare(format, tmp, lrs) {
     await page.goto(`${server.origin}/pkg/${plainPath}`);
     return page.mainFrame();
   };
-  return { open, openPlain, close: () => server.close() };
+  const floorPath = path.posix.join(path.posix.dirname(unitPath), "bench-floor.html");
+  await writeFile(path.join(pkg.dir, floorPath), '<!DOCTYPE html><html lang="en"><title>Floor</title><p>One line.</p></html>\n');
+  const openFloor = async (page) => {
+    await page.goto(`${server.origin}/pkg/${floorPath}`);
+    return page.mainFrame();
+  };
+  return { open, openPlain, openFloor, close: () => server.close() };
 }
 
 /** paint waits in frame for its first contentful paint and returns it. */
@@ -177,9 +185,10 @@ async function main() {
   console.log(`# ms from the unit page's navigation start: median / p90`);
   try {
     for (const format of FORMATS) {
-      const { open, openPlain, close } = await prepare(format, tmp.dir, lrs);
+      const { open, openPlain, openFloor, close } = await prepare(format, tmp.dir, lrs);
       const runs = [];
       const plain = [];
+      const floor = [];
       try {
         // One launch to warm the server, the browser and the disk cache.
         for (let i = 0; i <= N; i++) {
@@ -193,12 +202,14 @@ async function main() {
           } finally {
             await context.close();
           }
-          const bare = await browser.newContext();
-          try {
-            const fcp = await paint(await openPlain(await bare.newPage()));
-            if (i > 0) plain.push(fcp);
-          } finally {
-            await bare.close();
+          for (const [openBare, into] of [[openPlain, plain], [openFloor, floor]]) {
+            const bare = await browser.newContext();
+            try {
+              const fcp = await paint(await openBare(await bare.newPage()));
+              if (i > 0) into.push(fcp);
+            } finally {
+              await bare.close();
+            }
           }
         }
       } finally {
@@ -208,6 +219,7 @@ async function main() {
       const ratio = quantile(runs.map((r) => r.firstPage), 0.5) / quantile(plain, 0.5);
       console.log(
         `${format.padEnd(9)} ${col("firstPage")} plain=${ms(quantile(plain, 0.5))}/${ms(quantile(plain, 0.9))} ratio=${ratio.toFixed(2)} ` +
+          `floor=${ms(quantile(floor, 0.5))}/${ms(quantile(floor, 0.9))} ` +
           `${col("html")} ${col("assets")} ${col("fcp")} ${col("dcl")} ${col("load")}`,
       );
     }
