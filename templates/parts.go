@@ -84,16 +84,15 @@ func writePolicy(w io.Writer, v View) error {
 // occurrence of its value (nothing before it but the page's first lines),
 // and the configuration the last occurrence of its JSON (nothing after it
 // but the ends of its element, the body and the page). It returns the
-// three and the configuration.
-func splitPage(tmpl *template.Template, v View) ([3][]byte, template.JS, error) {
+// three, slices of buf, and the configuration.
+func splitPage(buf *bytes.Buffer, tmpl *template.Template, v View) ([3][]byte, template.JS, error) {
 	var pieces [3][]byte
 	d, err := newDoc(v)
 	if err != nil {
 		return pieces, "", err
 	}
-	var buf bytes.Buffer
 	buf.Grow(pageSize(d))
-	if err := tmpl.Execute(&buf, d); err != nil {
+	if err := tmpl.Execute(buf, d); err != nil {
 		return pieces, "", err
 	}
 	value, err := policyValue(d.CSP)
@@ -131,11 +130,15 @@ func pageSize(d doc) int {
 type pageSplit struct {
 	view   View
 	mu     sync.Mutex
+	buf    *bytes.Buffer // the page rendered, from pageBufs, while held
 	pieces [3][]byte
 	held   [3]bool
 	// config is the page's configuration while held.
 	config template.JS
 }
+
+// pageBufs are the buffers pages are rendered into.
+var pageBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // piece returns the Render of part i of the three.
 func (p *pageSplit) piece(i int) func(io.Writer) error {
@@ -143,17 +146,40 @@ func (p *pageSplit) piece(i int) func(io.Writer) error {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if !p.held[i] {
-			pieces, config, err := splitPage(page, p.view)
+			p.release()
+			p.buf = pageBufs.Get().(*bytes.Buffer)
+			p.buf.Reset()
+			pieces, config, err := splitPage(p.buf, page, p.view)
 			if err != nil {
+				p.release()
 				return err
 			}
 			p.pieces, p.held, p.config = pieces, [3]bool{true, true, true}, config
 		}
 		_, err := w.Write(p.pieces[i])
 		p.pieces[i], p.held[i] = nil, false
+		if p.held == [3]bool{} {
+			p.release()
+		}
 		return err
 	}
 }
+
+// release lets go of the page rendered, its buffer back to pageBufs
+// unless it grew larger than a module's page (the page of a whole
+// course) would keep.
+func (p *pageSplit) release() {
+	if p.buf != nil {
+		p.pieces, p.held = [3][]byte{}, [3]bool{}
+		if p.buf.Cap() <= maxPooledPage {
+			pageBufs.Put(p.buf)
+		}
+		p.buf = nil
+	}
+}
+
+// maxPooledPage caps the buffers kept in pageBufs.
+const maxPooledPage = 4 << 20
 
 // writeConfig writes the player's configuration, as the page holds it:
 // the one held from the page's rendering, or else made for it.

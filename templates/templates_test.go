@@ -597,7 +597,7 @@ func TestPagePartsErrors(t *testing.T) {
 	}
 	for _, text := range []string{`<p>{{.Config}}</p>`, `<p>{{.CSP}}</p>`, `{{.Config}}<p>{{.CSP}}</p>`} {
 		tmpl := template.Must(template.New("page").Parse(text))
-		if _, _, err := splitPage(tmpl, View{Course: c, Modules: c.Modules, Runtime: "web"}); err == nil || !strings.Contains(err.Error(), "not where the page template puts them") {
+		if _, _, err := splitPage(&bytes.Buffer{}, tmpl, View{Course: c, Modules: c.Modules, Runtime: "web"}); err == nil || !strings.Contains(err.Error(), "not where the page template puts them") {
 			t.Errorf("%s: got %v", text, err)
 		}
 	}
