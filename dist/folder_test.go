@@ -2,6 +2,7 @@ package dist
 
 import (
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -277,5 +278,132 @@ func TestReplaceFolderRenameFails(t *testing.T) {
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"c-html", "first.zip"}) {
 		t.Errorf("dir holds %v, want the old folder and the zip renamed before the failure", got)
+	}
+}
+
+// rebuildPackages are a folder of the files a rebuild may find unchanged
+// (made in memory, made in parts, and streamed from disk; text is the
+// content of changing.txt, page the words of pages/one.html) and a zip of
+// the same files, with which the folder shares its rendered page.
+func rebuildPackages(src, text, page string) []*Package {
+	p := &Package{Name: "site", Folder: true}
+	p.Add("index.html", []byte("<p>index</p>"))
+	p.Add("changing.txt", []byte(text))
+	p.Files = append(p.Files, File{Path: "pages/one.html", Parts: []Part{
+		{Same: "head", Render: func(w io.Writer) error { _, err := io.WriteString(w, "<head>"); return err }},
+		{Same: "body", Render: func(w io.Writer) error {
+			_, err := io.WriteString(w, strings.Repeat("<p>"+page+"</p>", 5000))
+			return err
+		}},
+	}})
+	p.AddFile("media/clip.mp4", src)
+	return []*Package{p, {Name: "site.zip", Files: p.Files}}
+}
+
+// inodes records the files under root, by slash path.
+func inodes(t *testing.T, root string) map[string]os.FileInfo {
+	t.Helper()
+	out := map[string]os.FileInfo{}
+	for _, p := range []string{"index.html", "changing.txt", "pages/one.html", "media/clip.mp4"} {
+		info, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[p] = info
+	}
+	return out
+}
+
+// TestWriteAllFolderLinksUnchanged checks that a rebuild into the same
+// folder links the files it finds unchanged (the same bytes, mode and
+// time) instead of writing them, and writes every other: a change of
+// content, of time, a file changed in place, a folder of the old one that
+// is a symbolic link, an old folder that is one, and a link that fails.
+func TestWriteAllFolderLinksUnchanged(t *testing.T) {
+	srcDir := t.TempDir()
+	src := filepath.Join(srcDir, "clip.mp4")
+	writeLarge(t, src, 300<<10)
+	later := ZipOptions{Modified: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
+	for _, tt := range []struct {
+		name    string
+		opts    ZipOptions
+		text    string
+		page    string
+		prepare func(t *testing.T, dir, target string)
+		linked  []string // the files the rebuild links
+	}{
+		{"unchanged but one file", ZipOptions{}, "second", "one", nil, []string{"index.html", "pages/one.html", "media/clip.mp4"}},
+		{"a page changed", ZipOptions{}, "first!", "two", nil, []string{"index.html", "changing.txt", "media/clip.mp4"}},
+		{"another time", later, "first!", "one", nil, nil},
+		{"changed in place", ZipOptions{}, "first!", "one", func(t *testing.T, dir, target string) {
+			p := filepath.Join(target, "index.html")
+			info, _ := os.Stat(p)
+			if err := os.WriteFile(p, []byte("<p>INDEX</p>"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			os.Chtimes(p, info.ModTime(), info.ModTime())
+		}, []string{"changing.txt", "pages/one.html", "media/clip.mp4"}},
+		{"a folder that is a link", ZipOptions{}, "first!", "one", func(t *testing.T, dir, target string) {
+			elsewhere := filepath.Join(dir, "elsewhere")
+			if err := os.Rename(filepath.Join(target, "media"), elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, filepath.Join(target, "media")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"index.html", "changing.txt", "pages/one.html"}},
+		{"an old folder that is a link", ZipOptions{}, "first!", "one", func(t *testing.T, dir, target string) {
+			elsewhere := filepath.Join(dir, "elsewhere")
+			if err := os.Rename(target, elsewhere); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(elsewhere, target); err != nil {
+				t.Fatal(err)
+			}
+		}, nil},
+		{"links failing", ZipOptions{}, "first!", "one", func(t *testing.T, dir, target string) {
+			link = func(string, string) error { return errors.New("no links here") }
+			t.Cleanup(func() { link = os.Link })
+		}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			target := filepath.Join(dir, "site")
+			if _, err := WriteAll(dir, rebuildPackages(src, "first!", "one"), ZipOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.prepare != nil {
+				tt.prepare(t, dir, target)
+			}
+			before := inodes(t, target)
+			want := t.TempDir()
+			if _, err := WriteAll(want, rebuildPackages(src, tt.text, tt.page), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := WriteAll(dir, rebuildPackages(src, tt.text, tt.page), tt.opts); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := readTree(t, target), readTree(t, filepath.Join(want, "site")); !reflect.DeepEqual(got, want) {
+				t.Errorf("the rebuilt folder differs from one built afresh:\n%v\n%v", got, want)
+			}
+			after := inodes(t, target)
+			var linked []string
+			for p, info := range after {
+				if os.SameFile(info, before[p]) {
+					linked = append(linked, p)
+				}
+			}
+			slices.Sort(linked)
+			slices.Sort(tt.linked)
+			if !slices.Equal(linked, tt.linked) {
+				t.Errorf("linked %v, want %v", linked, tt.linked)
+			}
+			if info, err := os.Lstat(filepath.Join(dir, "elsewhere")); err == nil && info.IsDir() {
+				// What the old folder's links pointed to is left as it was.
+				if tree := readTree(t, filepath.Join(dir, "elsewhere")); len(tree) == 0 {
+					t.Error("the folder a link pointed to is empty")
+				}
+			}
+		})
 	}
 }
