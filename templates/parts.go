@@ -22,11 +22,14 @@ import (
 
 // PageParts returns the parts of the page Render writes for v, for
 // dist.File.Parts. Nothing is rendered until a part's Render is called.
-// With a course's own page template, whose use of the two values is the
-// course's, the page is one part.
+// The page is one part with a course's own page template, whose use of
+// the two values is the course's; and for a page of several modules (the
+// whole course as one unit, as the xAPI package always is): such a page
+// can be tens of megabytes, which in parts would be held twice while it
+// is deflated, and it is rarely in more than one package.
 func (s *Set) PageParts(v View) []dist.Part {
 	own := PageKey(v)
-	if s.page != nil {
+	if s.page != nil || len(v.Modules) > 1 {
 		return []dist.Part{{Same: own, Render: func(w io.Writer) error { return s.Render(w, v) }}}
 	}
 	split := &pageSplit{view: v}
