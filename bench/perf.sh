@@ -142,41 +142,54 @@ for size in $SIZES; do
 	fi
 done
 
-# one_all BIN N COURSE OUT: the best wall times, in nanoseconds and
-# including process start, of N builds of COURSE with BIN for SCORM 1.2
-# alone and N for every format, alternating, into OUT/one and OUT/all, and
-# the best CPU times (user and system) of each.
+# one_all N COURSE OUT: the best wall times, in nanoseconds and including
+# process start, of N builds of COURSE for SCORM 1.2 alone and N for every
+# format, alternating, into OUT/one and OUT/all, and the best CPU times
+# (user and system) of each: best_one, best_all, cpu_one and cpu_all for
+# coursepack and, with BEFORE set, before_one, before_all,
+# before_cpu_one and before_cpu_all for that tool, which runs turn about
+# with coursepack (into OUT/before/...), so that both meet the same
+# machine and the same filesystem: deleting files costs their next
+# creations on some filesystems, so a tool run after another is not on
+# even terms with it.
 one_all() {
-	local tool=$1 n=$2 course=$3 out=$4
+	local n=$1 course=$2 out=$3
 	best_one=0 best_all=0 cpu_one=0 cpu_all=0
+	before_one=0 before_all=0 before_cpu_one=0 before_cpu_all=0
 	mkdir -p "$out"
 	for ((i = 0; i < n; i++)); do
-		run "$out/time-one" "$tool" build "$course" --format scorm12 --out "$out/one"
+		run "$out/time-one" "$bin/coursepack" build "$course" --format scorm12 --out "$out/one"
 		if ((best_one == 0 || wall < best_one)); then best_one=$wall; fi
 		if ((cpu_one == 0 || cput < cpu_one)); then cpu_one=$cput; fi
-		run "$out/time-all" "$tool" build "$course" --out "$out/all"
+		run "$out/time-all" "$bin/coursepack" build "$course" --out "$out/all"
 		if ((best_all == 0 || wall < best_all)); then best_all=$wall; fi
 		if ((cpu_all == 0 || cput < cpu_all)); then cpu_all=$cput; fi
+		[[ -n ${BEFORE:-} ]] || continue
+		mkdir -p "$out/before"
+		run "$out/before/time-one" "$bin/before" build "$course" --format scorm12 --out "$out/before/one"
+		if ((before_one == 0 || wall < before_one)); then before_one=$wall; fi
+		if ((before_cpu_one == 0 || cput < before_cpu_one)); then before_cpu_one=$cput; fi
+		run "$out/before/time-all" "$bin/before" build "$course" --out "$out/before/all"
+		if ((before_all == 0 || wall < before_all)); then before_all=$wall; fi
+		if ((before_cpu_all == 0 || cput < before_cpu_all)); then before_cpu_all=$cput; fi
 	done
 }
 
 ex=$WORK/out/example
 rm -rf "$ex"
-one_all "$bin/coursepack" "$EXAMPLE_RUNS" "$EXAMPLE" "$ex"
+one_all "$EXAMPLE_RUNS" "$EXAMPLE" "$ex"
 echo "example scorm12 wall=$(secs "$best_one")s (end to end, best of $EXAMPLE_RUNS)"
 echo "example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") ($(ls "$ex/all" | grep -vc '\.json$\|\.txt$') packages)"
 echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
 if [[ -n ${BEFORE:-} ]]; then
-	one_all "$bin/before" "$EXAMPLE_RUNS" "$EXAMPLE" "$ex/before"
-	echo "#   before example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") cpu_ratio=$(ratio "$cpu_all" "$cpu_one")"
+	echo "#   before example all-formats=$(secs "$before_all")s one-format=$(secs "$before_one")s ratio=$(ratio "$before_all" "$before_one") cpu_ratio=$(ratio "$before_cpu_all" "$before_cpu_one")"
 fi
 for size in $SIZES; do
 	[[ $size == medium ]] || continue
-	one_all "$bin/coursepack" "$RUNS" "$WORK/courses/medium" "$WORK/out/medium"
+	one_all "$RUNS" "$WORK/courses/medium" "$WORK/out/medium"
 	echo "medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one")"
 	echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
 	if [[ -n ${BEFORE:-} ]]; then
-		one_all "$bin/before" "$RUNS" "$WORK/courses/medium" "$WORK/out/medium/before"
-		echo "#   before medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") cpu_ratio=$(ratio "$cpu_all" "$cpu_one")"
+		echo "#   before medium all-formats=$(secs "$before_all")s one-format=$(secs "$before_one")s ratio=$(ratio "$before_all" "$before_one") cpu_ratio=$(ratio "$before_cpu_all" "$before_cpu_one")"
 	fi
 done
