@@ -17,10 +17,11 @@ import (
 // own, as the start of a deflate stream: a part that is not the last ends
 // in a sync flush (an empty stored block, which leaves the stream at a byte
 // boundary) rather than a final block, so the parts' compressed bytes, one
-// after the other, are one valid deflate stream of the whole file. No part
-// refers back into the one before it, which costs a few hundred bytes of a
-// page; in return the parts that several packages hold at the same path
-// are rendered and deflated once for them all (see shared.go).
+// after the other, are one valid deflate stream of the whole file. A part
+// refers back into the bytes before it only when it Follows them; the
+// others cost a few hundred bytes of a page, and in return the parts that
+// several packages hold at the same path are rendered and deflated once
+// for them all (see shared.go).
 //
 // A file made by Render is one part: deflated on its own and closed, the
 // same bytes as a plain deflate of the file.
