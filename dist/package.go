@@ -15,35 +15,28 @@ type File struct {
 	// Data is the file's content when it is made in memory.
 	Data []byte
 	// Source is the absolute path of a file on disk whose content is
-	// streamed into the package; used when Data and Render are nil.
+	// streamed into the package; used when Data and Parts are nil.
 	Source string
-	// Render, when Data is nil, makes the file's content as the file is
-	// written, so that a package need not hold every file it makes in
-	// memory at once (rendered pages, say). It must write the same bytes
-	// each time it is called: a package written as a zip and as a folder
-	// calls it once for each. An error stops the writing of the package.
-	Render func(w io.Writer) error
-	// Same, for a rendered file, names its content: the rendered files at
-	// one path in the zips of one WriteAll that have the same Same make the
-	// same bytes, so only the first of them is rendered (see shared.go).
-	// Empty, each is rendered and their bytes compared.
-	Same string
-	// Parts, when set, make the file's content: each part's, one after the
-	// other. Each part is deflated on its own, so that the parts several
-	// packages share are made once (see parts.go). Data may hold the same
-	// bytes whole (see Hold); the file is written from its parts.
+	// Parts, when set, make the file's content as the file is written,
+	// each part's bytes one after the other, so that a package need not
+	// hold every file it makes in memory at once (rendered pages, say). A
+	// file rendered whole is one part. Each part is deflated on its own,
+	// so that the parts several packages share are made once (see
+	// parts.go). An error of a part stops the writing of the package. Data
+	// may hold the same bytes whole (see Hold); the file is written from
+	// its parts.
 	Parts []Part
 }
 
-// rendered reports whether f's content is made by its parts or Render.
-func (f File) rendered() bool { return len(f.Parts) > 0 || f.Data == nil && f.Render != nil }
+// rendered reports whether f's content is made by its parts.
+func (f File) rendered() bool { return len(f.Parts) > 0 }
 
-// render makes f's content with Render, or its parts, into a pooled
-// buffer, which the caller gives back with putBuf.
+// render makes f's content with its parts into a pooled buffer, which the
+// caller gives back with putBuf.
 func (f File) render() (*bytes.Buffer, error) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	for _, p := range f.parts() {
+	for _, p := range f.Parts {
 		if err := p.Render(buf); err != nil {
 			putBuf(buf)
 			return nil, err
@@ -69,9 +62,9 @@ func (p *Package) Add(path string, data []byte) {
 	p.Files = append(p.Files, File{Path: path, Data: data})
 }
 
-// AddRendered appends a file made by render when it is written.
+// AddRendered appends a file made by render when it is written: one part.
 func (p *Package) AddRendered(path string, render func(w io.Writer) error) {
-	p.Files = append(p.Files, File{Path: path, Render: render})
+	p.Files = append(p.Files, File{Path: path, Parts: []Part{{Render: render}}})
 }
 
 // AddFile appends a file streamed from disk.

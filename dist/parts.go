@@ -23,8 +23,8 @@ import (
 // several packages hold at the same path are rendered and deflated once
 // for them all (see shared.go).
 //
-// A file made by Render is one part: deflated on its own and closed, the
-// same bytes as a plain deflate of the file.
+// A file of one part is deflated on its own and closed: the same bytes as
+// a plain deflate of the file.
 
 // Part is a piece of a file made of parts.
 type Part struct {
@@ -33,8 +33,9 @@ type Part struct {
 	// same Same make the same bytes, so only the first of them is
 	// rendered. Empty, each is rendered and their bytes compared.
 	Same string
-	// Render writes the part. Like File.Render, it must write the same
-	// bytes each time it is called.
+	// Render writes the part. It must write the same bytes each time it
+	// is called: a package written as a zip and as a folder calls it once
+	// for each.
 	Render func(w io.Writer) error
 	// Follows lets the part's deflated bytes refer back to the bytes
 	// before it in the file (up to followWindow of them), as a plain
@@ -54,7 +55,7 @@ const followWindow = 16 << 10
 // write slices of it: it is written as f would be, byte for byte.
 func Hold(f File) (File, error) {
 	var buf bytes.Buffer
-	ps := f.parts()
+	ps := f.Parts
 	ends := make([]int, len(ps))
 	for i, p := range ps {
 		if err := p.Render(&buf); err != nil {
@@ -73,15 +74,6 @@ func Hold(f File) (File, error) {
 		start = ends[i]
 	}
 	return held, nil
-}
-
-// parts returns the parts of a rendered file: its Parts, or its Render as
-// one part.
-func (f File) parts() []Part {
-	if len(f.Parts) > 0 {
-		return f.Parts
-	}
-	return []Part{{Same: f.Same, Render: f.Render}}
 }
 
 // madePart is a part rendered and deflated.
@@ -211,9 +203,12 @@ func joinParts(parts []madePart, d *deflated) {
 }
 
 // deflateParts renders and deflates the parts of f, a rendered file, into
-// d, as joinParts would give them.
+// d, as joinParts would give them from the parts made by makePart. It
+// keeps no part: the file's bytes are rendered into one buffer and
+// deflated into another, where makePart would copy each part to keep it,
+// which for the page of a whole course is tens of megabytes more.
 func deflateParts(f File, d *deflated) {
-	ps := f.parts()
+	ps := f.Parts
 	raw := bufPool.Get().(*bytes.Buffer)
 	raw.Reset()
 	defer putBuf(raw)

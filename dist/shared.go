@@ -21,7 +21,7 @@ import (
 // same for the whole WriteAll), each zip is byte for byte what it would
 // have been on its own.
 //
-// A rendered file (File.Render, File.Parts) is made as its zip writes it,
+// A rendered file (File.Parts) is made as its zip writes it,
 // so its content is not known ahead. Rendered files at the same path in
 // several packages (the page of a module in the packages of several
 // formats, or in the web build's zip and folder) share an entry that keeps
@@ -29,8 +29,7 @@ import (
 // parts.go), until every package holding the path has written it: a
 // package renders a part, and a zip deflates it, only when no other
 // package has made the same bytes at that place. A part whose Part.Same
-// (or, for a file made by Render, whose File.Same) names a content already
-// made is not rendered.
+// names a content already made is not rendered.
 
 // shared lists the entries that several packages of one WriteAll hold.
 type shared struct {
@@ -188,7 +187,7 @@ func (e *sharedEntry) done() {
 func (e *sharedEntry) made(f File) ([]madePart, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	ps := f.parts()
+	ps := f.Parts
 	for len(e.parts) < len(ps) {
 		e.parts = append(e.parts, nil)
 	}

@@ -55,7 +55,7 @@ func formatPackages(t *testing.T) []*Package {
 				return err
 			})
 			if m%2 == 0 {
-				p.Files[len(p.Files)-1].Same = kind // half named, half compared
+				p.Files[len(p.Files)-1].Parts[0].Same = kind // half named, half compared
 			}
 		}
 		p.AddFile("media/clip.mp4", video)
@@ -279,10 +279,10 @@ func TestSharedRenderedVariants(t *testing.T) {
 	e.users.Store(int32(len(renders)))
 	var got [][]madePart
 	for _, text := range renders {
-		f := File{Path: "m1.html", Render: func(w io.Writer) error {
+		f := File{Path: "m1.html", Parts: []Part{{Render: func(w io.Writer) error {
 			_, err := io.WriteString(w, strings.Repeat(text, 100))
 			return err
-		}}
+		}}}}
 		raw, parts := madeFile(t, e, f)
 		if raw != strings.Repeat(text, 100) {
 			t.Errorf("%s: bytes %.20q", text, raw)
@@ -301,7 +301,7 @@ func TestSharedRenderedVariants(t *testing.T) {
 	if &got[0][0].comp[0] == &got[1][0].comp[0] {
 		t.Error("two contents got the same entry")
 	}
-	broken := File{Path: "m1.html", Render: func(io.Writer) error { return errors.New("no template") }}
+	broken := File{Path: "m1.html", Parts: []Part{{Render: func(io.Writer) error { return errors.New("no template") }}}}
 	if _, err := e.made(broken); err == nil || !strings.Contains(err.Error(), "m1.html: no template") {
 		t.Errorf("a failed render gave %v", err)
 	}
@@ -313,17 +313,17 @@ func TestSharedRenderedVariants(t *testing.T) {
 	}
 }
 
-// TestSharedRenderedSame checks that a rendered file whose Same names a
+// TestSharedRenderedSame checks that a rendered file whose part Same names a
 // content already made is not rendered again, and that files with other
 // names, or none, are rendered and matched by their bytes.
 func TestSharedRenderedSame(t *testing.T) {
 	renders := 0
 	page := func(same, text string) File {
-		return File{Path: "m1.html", Same: same, Render: func(w io.Writer) error {
+		return File{Path: "m1.html", Parts: []Part{{Same: same, Render: func(w io.Writer) error {
 			renders++
 			_, err := io.WriteString(w, strings.Repeat(text, 100))
 			return err
-		}}
+		}}}}
 	}
 	files := []File{
 		page("lms", "<p>lms</p>"),
@@ -354,7 +354,7 @@ func TestSharedRenderedSame(t *testing.T) {
 }
 
 // TestZipAndFolderRenderOnce writes a zip and a folder of the same files,
-// as the web build does (its pages named by File.Same), and checks that
+// as the web build does (its pages named by Part.Same), and checks that
 // each page is rendered once for both, and that both hold its bytes.
 func TestZipAndFolderRenderOnce(t *testing.T) {
 	var mu sync.Mutex
@@ -363,13 +363,13 @@ func TestZipAndFolderRenderOnce(t *testing.T) {
 	for i := range 6 {
 		path := fmt.Sprintf("p%d.html", i)
 		text := strings.Repeat(fmt.Sprintf("<p>page %d</p>\n", i), 300)
-		files = append(files, File{Path: path, Same: "page", Render: func(w io.Writer) error {
+		files = append(files, File{Path: path, Parts: []Part{{Same: "page", Render: func(w io.Writer) error {
 			mu.Lock()
 			renders[path]++
 			mu.Unlock()
 			_, err := io.WriteString(w, text)
 			return err
-		}})
+		}}}})
 	}
 	for _, n := range []int{1, 4} {
 		withParallelism(n, func() {

@@ -46,7 +46,8 @@ func (s *Set) PageParts(v View) []dist.Part {
 }
 
 // sharedKey names the parts of the page of v that do not depend on its
-// runtime: PageKey less the runtime.
+// runtime (PageKey adds the kind of runtime to it): the course, the
+// modules and the next unit's title.
 func sharedKey(v View) string {
 	ids := make([]string, len(v.Modules))
 	for i, m := range v.Modules {

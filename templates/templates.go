@@ -121,15 +121,11 @@ func Render(w io.Writer, v View) error {
 // The pages of runtimes whose pages are alike (the SCORM runtimes and web;
 // the xAPI ones) have the same key.
 func PageKey(v View) string {
-	ids := make([]string, len(v.Modules))
-	for i, m := range v.Modules {
-		ids[i] = m.ID
-	}
 	kind := "lms"
 	if statementRuntimes[v.Runtime] {
 		kind = "lrs"
 	}
-	return fmt.Sprintf("%p %s %q %q", v.Course, kind, ids, v.Next)
+	return kind + " " + sharedKey(v)
 }
 
 // PlayerFiles returns the static files a page of runtime loads, sorted by
