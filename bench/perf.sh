@@ -142,54 +142,65 @@ for size in $SIZES; do
 	fi
 done
 
-# one_all N COURSE OUT: the best wall times, in nanoseconds and including
-# process start, of N builds of COURSE for SCORM 1.2 alone and N for every
-# format, alternating, into OUT/one and OUT/all, and the best CPU times
-# (user and system) of each: best_one, best_all, cpu_one and cpu_all for
-# coursepack and, with BEFORE set, before_one, before_all,
-# before_cpu_one and before_cpu_all for that tool, which runs turn about
-# with coursepack (into OUT/before/...), so that both meet the same
-# machine and the same filesystem: deleting files costs their next
-# creations on some filesystems, so a tool run after another is not on
-# even terms with it.
+# best_wall and best_cpu hold, by key, the best wall and CPU times (in
+# nanoseconds) of the builds timed under that key.
+declare -A best_wall best_cpu
+
+# timed KEY LOG CMD...: runs CMD under run and keeps its times under KEY.
+timed() {
+	local key=$1
+	shift
+	run "$@"
+	if ((${best_wall[$key]:-0} == 0 || wall < best_wall[$key])); then best_wall[$key]=$wall; fi
+	if ((${best_cpu[$key]:-0} == 0 || cput < best_cpu[$key])); then best_cpu[$key]=$cput; fi
+}
+
+# one_all N COURSE OUT: N builds of COURSE for SCORM 1.2 alone and N for
+# every format, alternating, into OUT/TOOL/one and OUT/TOOL/all, timed
+# under the keys TOOL/one and TOOL/all (process start included), for
+# coursepack and, with BEFORE set, for that tool too, turn about with
+# coursepack, so that both meet the same machine and the same filesystem:
+# deleting files costs their next creations on some filesystems, so a tool
+# run after another is not on even terms with it.
 one_all() {
-	local n=$1 course=$2 out=$3
-	best_one=0 best_all=0 cpu_one=0 cpu_all=0
-	before_one=0 before_all=0 before_cpu_one=0 before_cpu_all=0
-	mkdir -p "$out"
+	local n=$1 course=$2 out=$3 tool tools=(coursepack)
+	if [[ -n ${BEFORE:-} ]]; then
+		tools+=(before)
+	fi
+	best_wall=() best_cpu=()
 	for ((i = 0; i < n; i++)); do
-		run "$out/time-one" "$bin/coursepack" build "$course" --format scorm12 --out "$out/one"
-		if ((best_one == 0 || wall < best_one)); then best_one=$wall; fi
-		if ((cpu_one == 0 || cput < cpu_one)); then cpu_one=$cput; fi
-		run "$out/time-all" "$bin/coursepack" build "$course" --out "$out/all"
-		if ((best_all == 0 || wall < best_all)); then best_all=$wall; fi
-		if ((cpu_all == 0 || cput < cpu_all)); then cpu_all=$cput; fi
-		[[ -n ${BEFORE:-} ]] || continue
-		mkdir -p "$out/before"
-		run "$out/before/time-one" "$bin/before" build "$course" --format scorm12 --out "$out/before/one"
-		if ((before_one == 0 || wall < before_one)); then before_one=$wall; fi
-		if ((before_cpu_one == 0 || cput < before_cpu_one)); then before_cpu_one=$cput; fi
-		run "$out/before/time-all" "$bin/before" build "$course" --out "$out/before/all"
-		if ((before_all == 0 || wall < before_all)); then before_all=$wall; fi
-		if ((before_cpu_all == 0 || cput < before_cpu_all)); then before_cpu_all=$cput; fi
+		for tool in "${tools[@]}"; do
+			mkdir -p "$out/$tool"
+			timed "$tool/one" "$out/$tool/time-one" "$bin/$tool" build "$course" --format scorm12 --out "$out/$tool/one"
+			timed "$tool/all" "$out/$tool/time-all" "$bin/$tool" build "$course" --out "$out/$tool/all"
+		done
 	done
+}
+
+# report_one_all NAME TOOL: the line of one_all's figures for TOOL.
+report_one_all() {
+	local name=$1 tool=$2 one=${best_wall[$2/one]} all=${best_wall[$2/all]}
+	if [[ $tool == before ]]; then
+		echo "#   before $name all-formats=$(secs "$all")s one-format=$(secs "$one")s ratio=$(ratio "$all" "$one") cpu_ratio=$(ratio "${best_cpu[before/all]}" "${best_cpu[before/one]}")"
+		return
+	fi
+	echo "$name all-formats=$(secs "$all")s one-format=$(secs "$one")s ratio=$(ratio "$all" "$one")${3:-}"
+	echo "#   cpu_time all-formats=$(secs "${best_cpu[$tool/all]}")s one-format=$(secs "${best_cpu[$tool/one]}")s ratio=$(ratio "${best_cpu[$tool/all]}" "${best_cpu[$tool/one]}")"
 }
 
 ex=$WORK/out/example
 rm -rf "$ex"
 one_all "$EXAMPLE_RUNS" "$EXAMPLE" "$ex"
-echo "example scorm12 wall=$(secs "$best_one")s (end to end, best of $EXAMPLE_RUNS)"
-echo "example all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one") ($(ls "$ex/all" | grep -vc '\.json$\|\.txt$') packages)"
-echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
+echo "example scorm12 wall=$(secs "${best_wall[coursepack/one]}")s (end to end, best of $EXAMPLE_RUNS)"
+report_one_all example coursepack " ($(ls "$ex/coursepack/all" | grep -vc '\.json$\|\.txt$') packages)"
 if [[ -n ${BEFORE:-} ]]; then
-	echo "#   before example all-formats=$(secs "$before_all")s one-format=$(secs "$before_one")s ratio=$(ratio "$before_all" "$before_one") cpu_ratio=$(ratio "$before_cpu_all" "$before_cpu_one")"
+	report_one_all example before
 fi
 for size in $SIZES; do
 	[[ $size == medium ]] || continue
 	one_all "$RUNS" "$WORK/courses/medium" "$WORK/out/medium"
-	echo "medium all-formats=$(secs "$best_all")s one-format=$(secs "$best_one")s ratio=$(ratio "$best_all" "$best_one")"
-	echo "#   cpu_time all-formats=$(secs "$cpu_all")s one-format=$(secs "$cpu_one")s ratio=$(ratio "$cpu_all" "$cpu_one")"
+	report_one_all medium coursepack
 	if [[ -n ${BEFORE:-} ]]; then
-		echo "#   before medium all-formats=$(secs "$before_all")s one-format=$(secs "$before_one")s ratio=$(ratio "$before_all" "$before_one") cpu_ratio=$(ratio "$before_cpu_all" "$before_cpu_one")"
+		report_one_all medium before
 	fi
 done
